@@ -1,0 +1,344 @@
+//! Loading briefs: `content/briefs/**/*.md` → [`Corpus`].
+//!
+//! Steps: walk the folder in file-name order (so every later stage sees the same order), split
+//! each file into YAML front matter and Markdown body, parse the front matter strictly, derive
+//! the slug, check URLs and tags, drop drafts unless asked for, and reject duplicate slugs.
+//! Every file is read and checked even after one fails, and all errors are returned together.
+//! This stage owns the [`Brief`] type; it does not look at the body's Markdown.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::Deserialize;
+use walkdir::WalkDir;
+
+use crate::date::Date;
+use crate::error::{Error, SourceText};
+use crate::yaml;
+
+/// Where briefs live under the site root.
+pub const BRIEFS_DIR: &str = "content/briefs";
+
+/// Front matter as the author wrote it. Unknown keys are an error.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FrontMatter {
+    pub title: String,
+    pub date: Date,
+    #[serde(default)]
+    pub author: Option<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    #[serde(default)]
+    pub summary: Option<String>,
+    #[serde(default)]
+    pub source_url: Option<String>,
+    #[serde(default)]
+    pub image: Option<Image>,
+    #[serde(default)]
+    pub draft: bool,
+    /// `false` turns off automatic knowledge footnotes for this brief.
+    #[serde(default = "yes")]
+    pub context: bool,
+    #[serde(default)]
+    pub slug: Option<String>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// An illustration shown above the body.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Image {
+    pub src: String,
+    pub alt: String,
+    #[serde(default)]
+    pub caption: Option<String>,
+}
+
+/// One brief, checked and ready to annotate. Immutable from here on.
+#[derive(Debug, Clone)]
+pub struct Brief {
+    /// The whole file, path relative to the site root.
+    pub source: SourceText,
+    /// Byte offset in `source.text` where the Markdown body starts.
+    pub body_offset: usize,
+    pub slug: String,
+    pub meta: FrontMatter,
+    /// Tags as `(slug, name as written)`, in the author's order, without duplicates.
+    pub tags: Vec<(String, String)>,
+}
+
+impl Brief {
+    /// The Markdown body, after the closing `---`.
+    pub fn body(&self) -> &str {
+        &self.source.text[self.body_offset..]
+    }
+}
+
+/// Every brief of the site, in file-path order.
+#[derive(Debug, Clone, Default)]
+pub struct Corpus {
+    pub briefs: Vec<Brief>,
+}
+
+/// Reads every brief under `root/content/briefs`. Drafts are kept only when `include_drafts`.
+pub fn load(root: &Path, include_drafts: bool) -> Result<Corpus, Error> {
+    let dir = root.join(BRIEFS_DIR);
+    if !dir.is_dir() {
+        return Ok(Corpus::default());
+    }
+    let mut paths = Vec::new();
+    for entry in WalkDir::new(&dir).sort_by_file_name() {
+        let entry = entry.map_err(|error| {
+            let path = error.path().unwrap_or(&dir).to_path_buf();
+            Error::io("cannot read", path, error.into())
+        })?;
+        let is_markdown = entry.path().extension().is_some_and(|ext| ext == "md");
+        if entry.file_type().is_file() && is_markdown {
+            paths.push(entry.into_path());
+        }
+    }
+    let results: Vec<Result<Brief, Error>> = paths
+        .par_iter()
+        .map(|path| {
+            let text = std::fs::read_to_string(path)
+                .map_err(|error| Error::io("cannot read", path, error))?;
+            let shown = path.strip_prefix(root).unwrap_or(path);
+            parse_brief(SourceText::new(shown, text))
+        })
+        .collect();
+    let mut briefs = Vec::new();
+    let mut errors = Vec::new();
+    for result in results {
+        match result {
+            Ok(brief) if brief.meta.draft && !include_drafts => {}
+            Ok(brief) => briefs.push(brief),
+            Err(error) => errors.push(error),
+        }
+    }
+    errors.extend(duplicate_slugs(&briefs));
+    Error::collect(errors)?;
+    Ok(Corpus { briefs })
+}
+
+/// Parses one brief file already in memory.
+pub fn parse_brief(source: SourceText) -> Result<Brief, Error> {
+    let (front, front_line, body_offset) = split_front_matter(&source)?;
+    let meta: FrontMatter = yaml::parse(&source, front, front_line, "front matter")?;
+    let at_key = |key: &str, message: String| match yaml::find_key(&source, key, 0) {
+        Some((span, _)) => Error::user(span, message),
+        None => Error::user(source.span(0, 3), message),
+    };
+    if meta.title.trim().is_empty() {
+        return Err(at_key("title", "`title` must not be empty".into()));
+    }
+    let slug = match &meta.slug {
+        Some(slug) if is_safe_slug(slug) => slug.clone(),
+        Some(slug) => {
+            return Err(at_key(
+                "slug",
+                format!("invalid slug `{slug}`, expected lowercase letters, digits, `-` and `_`"),
+            ));
+        }
+        None => {
+            let stem = source
+                .path
+                .file_stem()
+                .map(|stem| stem.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let slug = slugify(&stem);
+            if slug.is_empty() {
+                return Err(Error::user(
+                    source.span(0, 3),
+                    format!("cannot make a URL slug from the file name `{stem}`; set `slug:`"),
+                ));
+            }
+            slug
+        }
+    };
+    if let Some(url) = &meta.source_url {
+        if !is_web_url(url) {
+            return Err(at_key(
+                "source_url",
+                format!("invalid source_url `{url}`, expected an http(s) URL"),
+            ));
+        }
+    }
+    if let Some(image) = &meta.image {
+        if image.src.contains(':') && !is_web_url(&image.src) {
+            return Err(at_key(
+                "src",
+                format!(
+                    "invalid image src `{}`, expected an http(s) URL or a path in the site",
+                    image.src
+                ),
+            ));
+        }
+    }
+    let mut tags: Vec<(String, String)> = Vec::new();
+    for tag in &meta.tags {
+        let tag_slug = slugify(tag);
+        if tag_slug.is_empty() {
+            return Err(at_key(
+                "tags",
+                format!("tag `{tag}` has no letters or digits to make a URL from"),
+            ));
+        }
+        if !tags.iter().any(|(existing, _)| *existing == tag_slug) {
+            tags.push((tag_slug, tag.trim().to_string()));
+        }
+    }
+    Ok(Brief {
+        source,
+        body_offset,
+        slug,
+        meta,
+        tags,
+    })
+}
+
+/// Splits `---\n<yaml>\n---\n<body>`. Returns the YAML, its first line (1-based) and the byte
+/// offset of the body.
+fn split_front_matter(source: &SourceText) -> Result<(&str, usize, usize), Error> {
+    let text = source.text.as_str();
+    let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let Some(after_open) = strip_fence(&text[start..]) else {
+        return Err(Error::user(
+            source.span(start, 3),
+            "expected front matter: a brief starts with a `---` line, then YAML, then `---`",
+        ));
+    };
+    let yaml_start = text.len() - after_open.len();
+    let mut offset = yaml_start;
+    for line in after_open.split_inclusive('\n') {
+        if line.trim_end() == "---" {
+            let body = offset + line.len();
+            return Ok((&text[yaml_start..offset], 2, body));
+        }
+        offset += line.len();
+    }
+    Err(Error::user(
+        source.span(start, 3),
+        "front matter is never closed: expected a `---` line after the YAML",
+    ))
+}
+
+/// The text after an opening `---` line, if `text` starts with one.
+fn strip_fence(text: &str) -> Option<&str> {
+    let rest = text.strip_prefix("---")?;
+    let rest = rest.trim_start_matches([' ', '\t']);
+    rest.strip_prefix("\r\n").or_else(|| rest.strip_prefix('\n'))
+}
+
+/// Lowercase ASCII letters and digits joined by single dashes; other letters are kept as they
+/// are lowercased (so `Նորություններ` stays readable), punctuation becomes a dash.
+pub fn slugify(text: &str) -> String {
+    let mut slug = String::with_capacity(text.len());
+    for c in text.trim().chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() || c == '_' {
+            slug.push(c);
+        } else if !slug.ends_with('-') && !slug.is_empty() {
+            slug.push('-');
+        }
+    }
+    while slug.ends_with('-') {
+        slug.pop();
+    }
+    slug
+}
+
+/// A slug that is safe as one path component: no separators, dots, or control characters.
+pub fn is_safe_slug(slug: &str) -> bool {
+    !slug.is_empty()
+        && slug
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+}
+
+/// `http://` or `https://` followed by something.
+pub fn is_web_url(url: &str) -> bool {
+    let lower = url.trim().to_ascii_lowercase();
+    ["http://", "https://"]
+        .iter()
+        .any(|scheme| lower.len() > scheme.len() && lower.starts_with(scheme))
+}
+
+fn duplicate_slugs(briefs: &[Brief]) -> Vec<Error> {
+    let mut first_by_slug: BTreeMap<&str, &PathBuf> = BTreeMap::new();
+    let mut errors = Vec::new();
+    for brief in briefs {
+        if let Some(first) = first_by_slug.get(brief.slug.as_str()) {
+            let span = match yaml::find_key(&brief.source, "slug", 0) {
+                Some((span, _)) => span,
+                None => brief.source.span(0, 3),
+            };
+            errors.push(Error::user(
+                span,
+                format!(
+                    "duplicate slug `{}`: {} has it too",
+                    brief.slug,
+                    first.display()
+                ),
+            ));
+        } else {
+            first_by_slug.insert(&brief.slug, &brief.source.path);
+        }
+    }
+    errors
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{parse_brief, slugify};
+    use crate::error::SourceText;
+
+    fn brief(text: &str) -> Result<super::Brief, crate::error::Error> {
+        parse_brief(SourceText::new("content/briefs/a-b.md", text))
+    }
+
+    #[test]
+    fn splits_front_matter_and_body() {
+        let brief = brief("---\ntitle: T\ndate: 2022-08-04\ntags: [Armenia, armenia]\n---\nBody\n")
+            .unwrap();
+        assert_eq!(brief.body(), "Body\n");
+        assert_eq!(brief.slug, "a-b");
+        assert_eq!(brief.tags, vec![("armenia".into(), "Armenia".into())]);
+        assert!(brief.meta.context);
+    }
+
+    #[test]
+    fn missing_front_matter_is_an_error() {
+        let report = brief("Just text\n").unwrap_err().report();
+        assert!(report.starts_with("content/briefs/a-b.md:1:1: error: expected front matter"));
+    }
+
+    #[test]
+    fn bad_date_points_at_the_value() {
+        let report = brief("---\ntitle: T\ndate: 2022-13-01\n---\n")
+            .unwrap_err()
+            .report();
+        assert!(
+            report.starts_with("content/briefs/a-b.md:3:7: error: front matter: invalid date"),
+            "{report}"
+        );
+    }
+
+    #[test]
+    fn javascript_source_url_is_refused() {
+        let report = brief("---\ntitle: T\ndate: 2022-01-01\nsource_url: \"javascript:alert(1)\"\n---\n")
+            .unwrap_err()
+            .report();
+        assert!(report.contains("4:1: error: invalid source_url"), "{report}");
+    }
+
+    #[test]
+    fn slugify_makes_one_safe_component() {
+        assert_eq!(slugify("  Nagorno-Karabakh: 2020 War! "), "nagorno-karabakh-2020-war");
+        assert_eq!(slugify("../etc/passwd"), "etc-passwd");
+        assert_eq!(slugify("..."), "");
+    }
+}

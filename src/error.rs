@@ -1,0 +1,249 @@
+//! Errors: one enum for everything that can stop a build, and the compiler-style report a user
+//! reads.
+//!
+//! Anything a user wrote carries a [`Span`] (file, 1-based line, 1-based column counted in
+//! characters, the source line itself and the length to underline), so the report can show the
+//! line and a caret without reading the file again. A stage that reads many files collects every
+//! error it finds into [`Error::Many`], sorted by position, so the user fixes them in one pass.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// Where in a user's file something went wrong. Built by [`SourceText::span`] so line and column
+/// always agree with the text the user sees in an editor.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Span {
+    /// Path as shown to the user: relative to the site root when it lies inside it.
+    pub path: PathBuf,
+    pub line: usize,
+    pub col: usize,
+    /// How many characters the caret underlines (at least one).
+    pub len: usize,
+    /// The whole source line, without its line ending.
+    pub source_line: String,
+}
+
+/// A user file held in memory, able to turn byte offsets into [`Span`]s.
+#[derive(Debug, Clone)]
+pub struct SourceText {
+    pub path: PathBuf,
+    pub text: String,
+}
+
+impl SourceText {
+    pub fn new(path: impl Into<PathBuf>, text: impl Into<String>) -> Self {
+        SourceText {
+            path: path.into(),
+            text: text.into(),
+        }
+    }
+
+    /// The span of `len` bytes starting at byte `offset`. Offsets past the end are clamped, and
+    /// offsets inside a character move back to its start, so any offset is safe to pass.
+    pub fn span(&self, offset: usize, len: usize) -> Span {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line_start = self.text[..offset].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = self.text[offset..]
+            .find('\n')
+            .map_or(self.text.len(), |i| offset + i);
+        let line = self.text[..line_start].matches('\n').count() + 1;
+        let col = self.text[line_start..offset].chars().count() + 1;
+        let source_line = self.text[line_start..line_end].trim_end_matches('\r');
+        let mut end = (offset + len).min(line_end);
+        while !self.text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let len = self.text[offset..end].chars().count().max(1);
+        Span {
+            path: self.path.clone(),
+            line,
+            col,
+            len,
+            source_line: source_line.to_string(),
+        }
+    }
+
+    /// The span at a 1-based line and column (in characters), as YAML parsers report them.
+    pub fn span_at_line_col(&self, line: usize, col: usize, len: usize) -> Span {
+        let line_start = self
+            .text
+            .split_inclusive('\n')
+            .take(line.saturating_sub(1))
+            .map(str::len)
+            .sum::<usize>();
+        let rest = &self.text[line_start.min(self.text.len())..];
+        let byte_col = rest
+            .char_indices()
+            .nth(col.saturating_sub(1))
+            .map_or(rest.len(), |(i, _)| i);
+        let within_line = rest.find('\n').map_or(rest.len(), |n| n);
+        self.span(line_start + byte_col.min(within_line), len)
+    }
+}
+
+/// Everything that can make a command fail. Every variant is a user-facing error: the binary
+/// prints it with [`Error::report`] and exits with code 1.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A mistake in a file the user wrote, located precisely.
+    #[error("{message}")]
+    User { span: Span, message: String },
+    /// A mistake that belongs to a file but to no position in it (an empty file, say).
+    #[error("{path}: {message}", path = path.display())]
+    File { path: PathBuf, message: String },
+    /// The file system refused something.
+    #[error("{action} {path}: {source}", path = path.display())]
+    Io {
+        action: &'static str,
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// Several errors found in one run, sorted by file and position.
+    #[error("{} errors", .0.len())]
+    Many(Vec<Error>),
+}
+
+impl Error {
+    pub fn user(span: Span, message: impl Into<String>) -> Self {
+        Error::User {
+            span,
+            message: message.into(),
+        }
+    }
+
+    pub fn io(action: &'static str, path: impl AsRef<Path>, source: std::io::Error) -> Self {
+        Error::Io {
+            action,
+            path: path.as_ref().to_path_buf(),
+            source,
+        }
+    }
+
+    /// Collapses a list of errors: none is `Ok`, one is itself, more become a sorted
+    /// [`Error::Many`] (nested lists are flattened).
+    pub fn collect(errors: Vec<Error>) -> Result<(), Error> {
+        let mut flat = Vec::with_capacity(errors.len());
+        for error in errors {
+            match error {
+                Error::Many(inner) => flat.extend(inner),
+                other => flat.push(other),
+            }
+        }
+        flat.sort_by_key(Error::sort_key);
+        match flat.len() {
+            0 => Ok(()),
+            1 => Err(flat.pop().expect("one element")),
+            _ => Err(Error::Many(flat)),
+        }
+    }
+
+    fn sort_key(&self) -> (PathBuf, usize, usize, String) {
+        match self {
+            Error::User { span, message } => {
+                (span.path.clone(), span.line, span.col, message.clone())
+            }
+            Error::File { path, message } => (path.clone(), 0, 0, message.clone()),
+            Error::Io { path, .. } => (path.clone(), 0, 0, self.to_string()),
+            Error::Many(_) => (PathBuf::new(), 0, 0, String::new()),
+        }
+    }
+
+    /// The text printed to standard error: `path:line:col: error: message`, then the source line
+    /// and a caret under the offending characters. Editors parse the first line as a location.
+    pub fn report(&self) -> String {
+        let mut out = String::new();
+        self.write_report(&mut out);
+        out
+    }
+
+    fn write_report(&self, out: &mut String) {
+        use fmt::Write;
+        match self {
+            Error::User { span, message } => {
+                let number = span.line.to_string();
+                let gutter = " ".repeat(number.len());
+                let indent: String = span
+                    .source_line
+                    .chars()
+                    .take(span.col - 1)
+                    .map(|c| if c == '\t' { '\t' } else { ' ' })
+                    .collect();
+                let _ = writeln!(
+                    out,
+                    "{}:{}:{}: error: {message}",
+                    span.path.display(),
+                    span.line,
+                    span.col
+                );
+                let _ = writeln!(out, "{gutter} |");
+                let _ = writeln!(out, "{number} | {}", span.source_line);
+                let _ = writeln!(out, "{gutter} | {indent}{}", "^".repeat(span.len));
+            }
+            Error::Many(errors) => {
+                for error in errors {
+                    error.write_report(out);
+                }
+                let _ = writeln!(out, "{} errors", errors.len());
+            }
+            other => {
+                let _ = writeln!(out, "error: {other}");
+            }
+        }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::{Error, SourceText};
+
+    #[test]
+    fn span_counts_lines_and_characters() {
+        let source = SourceText::new("a.md", "first\nsé cond line\n");
+        let span = source.span(9, 4);
+        assert_eq!((span.line, span.col, span.len), (2, 3, 4));
+        assert_eq!(span.source_line, "sé cond line");
+    }
+
+    #[test]
+    fn span_clamps_offsets_inside_characters_and_past_the_end() {
+        let source = SourceText::new("a.md", "é");
+        assert_eq!(source.span(1, 1).col, 1);
+        assert_eq!(source.span(99, 1).col, 2);
+    }
+
+    #[test]
+    fn span_at_line_col_finds_the_same_place() {
+        let source = SourceText::new("a.yaml", "a: 1\nbé: x\n");
+        let span = source.span_at_line_col(2, 3, 1);
+        assert_eq!((span.line, span.col), (2, 3));
+    }
+
+    #[test]
+    fn report_shows_location_line_and_caret() {
+        let source = SourceText::new("content/briefs/x.md", "---\ntitel: \"X\"\n");
+        let error = Error::user(source.span(4, 5), "unknown key `titel`");
+        assert_eq!(
+            error.report(),
+            "content/briefs/x.md:2:1: error: unknown key `titel`\n  |\n2 | titel: \"X\"\n  | ^^^^^\n"
+        );
+    }
+
+    #[test]
+    fn collect_sorts_and_flattens() {
+        let a = SourceText::new("b.md", "x\ny\n");
+        let b = SourceText::new("a.md", "x\n");
+        let errors = vec![
+            Error::user(a.span(2, 1), "second"),
+            Error::Many(vec![Error::user(b.span(0, 1), "first")]),
+        ];
+        let Err(Error::Many(list)) = Error::collect(errors) else {
+            panic!("expected many");
+        };
+        assert_eq!(list[0].to_string(), "first");
+    }
+}

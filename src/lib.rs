@@ -1,0 +1,24 @@
+//! briefing: a static-site generator for short news briefs annotated with sourced background.
+//!
+//! The pipeline is a chain of stages, one module each, each producing a new value from the last
+//! (see `pipeline`): `config`, `content`, `knowledge` (+ `matcher`), `annotate`, `markdown`
+//! (+ `highlight`), `site` (+ `views`), `theme` + `templates`, and `output`, the only stage that
+//! writes files.
+
+pub mod annotate;
+pub mod cli;
+pub mod config;
+pub mod content;
+pub mod date;
+pub mod error;
+pub mod highlight;
+pub mod knowledge;
+pub mod markdown;
+pub mod matcher;
+pub mod output;
+pub mod pipeline;
+pub mod site;
+pub mod templates;
+pub mod theme;
+pub mod views;
+pub mod yaml;

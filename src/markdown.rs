@@ -1,0 +1,247 @@
+//! Markdown to HTML: [`AnnotatedBrief`] → [`RenderedBrief`], and fact notes to HTML.
+//!
+//! Steps, as one rewrite of pulldown-cmark's event stream: put each footnote reference where the
+//! annotate stage placed it (splitting text events, replacing explicit `[^id]` text), turn the
+//! author's footnote references into numbered ones and lift their definitions out of the body,
+//! highlight fenced code with syntect, and drop raw HTML unless the site allows it. The result
+//! is the body HTML plus, per footnote, what it holds; the footnote list's own markup belongs to
+//! the theme. This stage reads no files and knows nothing of URLs.
+
+use std::collections::BTreeMap;
+
+use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd, html};
+
+use crate::annotate::{AnnotatedBrief, FootnoteSlot};
+use crate::content::Brief;
+use crate::highlight::Highlighter;
+
+/// How bodies and notes are rendered.
+#[derive(Debug, Clone, Copy)]
+pub struct RenderOptions<'h> {
+    pub markdown: Options,
+    /// Pass raw HTML through (`unsafe_html: true`); otherwise it is dropped.
+    pub unsafe_html: bool,
+    pub highlighter: &'h Highlighter,
+}
+
+/// One footnote of a rendered brief.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RenderedFootnote {
+    /// The author's own note, rendered.
+    Author { number: usize, html: String },
+    /// A knowledge fact, by index; its note is rendered once per build, not per brief.
+    Fact { number: usize, fact: usize },
+}
+
+/// A brief with its HTML.
+#[derive(Debug, Clone)]
+pub struct RenderedBrief<'a> {
+    pub brief: &'a Brief,
+    pub body_html: String,
+    /// In number order, starting at 1.
+    pub footnotes: Vec<RenderedFootnote>,
+    /// Words of prose in the body, for reading time.
+    pub word_count: usize,
+}
+
+impl RenderedBrief<'_> {
+    /// Indices of the facts this brief cites, in footnote order.
+    pub fn facts(&self) -> impl Iterator<Item = usize> + '_ {
+        self.footnotes.iter().filter_map(|footnote| match footnote {
+            RenderedFootnote::Fact { fact, .. } => Some(*fact),
+            RenderedFootnote::Author { .. } => None,
+        })
+    }
+}
+
+/// Renders an annotated brief.
+pub fn render_brief<'a>(annotated: &AnnotatedBrief<'a>, options: RenderOptions) -> RenderedBrief<'a> {
+    let body = annotated.brief.body();
+    let mut rewriter = Rewriter::new(options);
+    let mut citations = annotated.citations.iter().peekable();
+    let mut skip_to: Option<crate::annotate::TextPos> = None;
+    let mut references_seen: BTreeMap<usize, usize> = BTreeMap::new();
+    let mut word_count = 0;
+    for (index, event) in Parser::new_ext(body, options.markdown).enumerate() {
+        match event {
+            Event::Text(text) => {
+                word_count += text.split_whitespace().count();
+                let mut cursor = 0;
+                if let Some(end) = skip_to {
+                    if end.event > index {
+                        continue;
+                    }
+                    cursor = end.offset;
+                    skip_to = None;
+                }
+                while let Some(citation) = citations.next_if(|c| c.start.event == index) {
+                    let start = citation.start.offset.max(cursor);
+                    if start > cursor {
+                        rewriter.push(Event::Text(text[cursor..start].to_string().into()));
+                    }
+                    let seen = references_seen.entry(citation.number).or_insert(0);
+                    *seen += 1;
+                    rewriter.emit(Event::InlineHtml(reference_html(citation.number, *seen).into()));
+                    if citation.end.event == index {
+                        cursor = citation.end.offset.max(start);
+                    } else {
+                        skip_to = Some(citation.end);
+                        cursor = text.len();
+                        break;
+                    }
+                }
+                if cursor == 0 {
+                    rewriter.push(Event::Text(text));
+                } else if cursor < text.len() {
+                    rewriter.push(Event::Text(text[cursor..].to_string().into()));
+                }
+            }
+            Event::FootnoteReference(label) => {
+                match annotated.author_numbers.get(label.as_ref()) {
+                    Some(&number) => {
+                        let seen = references_seen.entry(number).or_insert(0);
+                        *seen += 1;
+                        rewriter.emit(Event::InlineHtml(reference_html(number, *seen).into()));
+                    }
+                    None => rewriter.push(Event::Text(format!("[^{label}]").into())),
+                }
+            }
+            other => rewriter.push(other),
+        }
+    }
+    let (body_html, definitions) = rewriter.finish();
+    let footnotes = annotated
+        .footnotes
+        .iter()
+        .enumerate()
+        .map(|(index, slot)| match slot {
+            FootnoteSlot::Author(label) => RenderedFootnote::Author {
+                number: index + 1,
+                html: definitions.get(label).cloned().unwrap_or_default(),
+            },
+            FootnoteSlot::Fact(fact) => RenderedFootnote::Fact {
+                number: index + 1,
+                fact: *fact,
+            },
+        })
+        .collect();
+    RenderedBrief {
+        brief: annotated.brief,
+        body_html,
+        footnotes,
+        word_count,
+    }
+}
+
+/// Renders a stand-alone piece of Markdown (a fact's note). Footnotes inside it are rendered by
+/// pulldown-cmark's defaults; code and raw HTML follow the site's settings.
+pub fn render_markdown(text: &str, options: RenderOptions) -> String {
+    let mut rewriter = Rewriter::new(options);
+    rewriter.keep_definitions = true;
+    for event in Parser::new_ext(text, options.markdown) {
+        rewriter.push(event);
+    }
+    rewriter.finish().0
+}
+
+/// The markup design.md fixes for a footnote reference. The `occurrence`-th reference to the same
+/// footnote gets a distinct id so ids stay unique.
+fn reference_html(number: usize, occurrence: usize) -> String {
+    let id = if occurrence == 1 {
+        format!("fnref-{number}")
+    } else {
+        format!("fnref-{number}-{occurrence}")
+    };
+    format!(
+        "<sup class=\"fn-ref\" id=\"{id}\"><a href=\"#fn-{number}\" role=\"doc-noteref\">{number}</a></sup>"
+    )
+}
+
+/// Applies the rewrites every Markdown text gets and collects the HTML.
+struct Rewriter<'h, 'e> {
+    options: RenderOptions<'h>,
+    body: Vec<Event<'e>>,
+    /// Events of the footnote definition being read, if any, with its label.
+    definition: Option<(String, Vec<Event<'e>>)>,
+    definitions: BTreeMap<String, String>,
+    keep_definitions: bool,
+    /// Text of the fenced code block being read, with its language.
+    code: Option<(String, String)>,
+}
+
+impl<'h, 'e> Rewriter<'h, 'e> {
+    fn new(options: RenderOptions<'h>) -> Self {
+        Rewriter {
+            options,
+            body: Vec::new(),
+            definition: None,
+            definitions: BTreeMap::new(),
+            keep_definitions: false,
+            code: None,
+        }
+    }
+
+    fn push(&mut self, event: Event<'e>) {
+        if let Some((lang, code)) = &mut self.code {
+            match event {
+                Event::Text(text) => code.push_str(&text),
+                Event::End(TagEnd::CodeBlock) => {
+                    let html = self.options.highlighter.code_block(code, lang);
+                    self.code = None;
+                    self.emit(Event::Html(html.into()));
+                }
+                _ => {}
+            }
+            return;
+        }
+        match event {
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let lang = match kind {
+                    CodeBlockKind::Fenced(info) => info.to_string(),
+                    CodeBlockKind::Indented => String::new(),
+                };
+                self.code = Some((lang, String::new()));
+            }
+            Event::Start(Tag::FootnoteDefinition(label)) if !self.keep_definitions => {
+                self.definition = Some((label.to_string(), Vec::new()));
+            }
+            Event::End(TagEnd::FootnoteDefinition) if !self.keep_definitions => {
+                if let Some((label, events)) = self.definition.take() {
+                    let mut html = String::new();
+                    html::push_html(&mut html, events.into_iter());
+                    self.definitions.entry(label).or_insert(html);
+                }
+            }
+            Event::Html(_) | Event::InlineHtml(_) if !self.options.unsafe_html => {}
+            Event::Start(Tag::HtmlBlock) | Event::End(TagEnd::HtmlBlock)
+                if !self.options.unsafe_html => {}
+            other => self.emit(other),
+        }
+    }
+
+    /// Events produced here (references, highlighted code) are trusted markup and bypass the
+    /// raw-HTML filter.
+    fn emit(&mut self, event: Event<'e>) {
+        match &mut self.definition {
+            Some((_, events)) => events.push(event),
+            None => self.body.push(event),
+        }
+    }
+
+    fn finish(self) -> (String, BTreeMap<String, String>) {
+        let mut html = String::new();
+        html::push_html(&mut html, self.body.into_iter());
+        (html, self.definitions)
+    }
+}
+
+/// Escapes text for HTML, for the few places outside templates that build markup.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let _ = pulldown_cmark_escape::escape_html(&mut out, text);
+    out
+}
+
+#[cfg(test)]
+#[path = "markdown_tests.rs"]
+mod tests;

@@ -1,0 +1,217 @@
+//! Finding mentions of facts in prose: one Aho–Corasick automaton over every term of every fact.
+//!
+//! The automaton is built once per build, so scanning a brief costs the same whether the
+//! knowledge file holds 50 facts or 5,000. Matching is case-insensitive (Unicode lowercase on
+//! both sides), on whole words, and leftmost-longest: where terms overlap, the one that starts
+//! first wins, and of those the longest. A candidate that fails the word-boundary test does not
+//! hide a shorter candidate that passes it, which is why the automaton reports overlapping
+//! matches and the choice is made here rather than by the automaton's own leftmost-longest mode.
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+/// A term found in a piece of text; offsets are byte offsets into that text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TermMatch {
+    pub start: usize,
+    pub end: usize,
+    /// Index of the fact in the knowledge base.
+    pub fact: usize,
+    /// Index of the term within that fact's terms.
+    pub term: usize,
+}
+
+/// The compiled term automaton with, for each pattern, the fact and term it stands for.
+#[derive(Debug, Clone)]
+pub struct Matcher {
+    automaton: Option<AhoCorasick>,
+    owners: Vec<(usize, usize)>,
+}
+
+impl Matcher {
+    /// Builds the automaton from each fact's terms, in fact order. Empty terms are skipped (the
+    /// knowledge loader rejects them earlier). Fails only when the automaton would exceed the
+    /// library's size limits.
+    pub fn new<'a>(
+        facts: impl IntoIterator<Item = &'a [String]>,
+    ) -> Result<Matcher, aho_corasick::BuildError> {
+        let mut patterns = Vec::new();
+        let mut owners = Vec::new();
+        for (fact, terms) in facts.into_iter().enumerate() {
+            for (term_index, term) in terms.iter().enumerate() {
+                let folded = fold(term.trim());
+                if !folded.is_empty() {
+                    patterns.push(folded);
+                    owners.push((fact, term_index));
+                }
+            }
+        }
+        let automaton = if patterns.is_empty() {
+            None
+        } else {
+            Some(
+                AhoCorasickBuilder::new()
+                    .match_kind(MatchKind::Standard)
+                    .build(&patterns)?,
+            )
+        };
+        Ok(Matcher { automaton, owners })
+    }
+
+    /// Every whole-word, non-overlapping, leftmost-longest mention in `text`, in order.
+    pub fn find(&self, text: &str) -> Vec<TermMatch> {
+        let Some(automaton) = &self.automaton else {
+            return Vec::new();
+        };
+        let folded = Folded::new(text);
+        let mut candidates: Vec<TermMatch> = automaton
+            .find_overlapping_iter(folded.text.as_str())
+            .filter_map(|found| {
+                let start = folded.original(found.start());
+                let end = folded.original(found.end());
+                let (fact, term) = self.owners[found.pattern().as_usize()];
+                (end > start && is_whole_word(text, start, end)).then_some(TermMatch {
+                    start,
+                    end,
+                    fact,
+                    term,
+                })
+            })
+            .collect();
+        candidates.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
+        let mut chosen: Vec<TermMatch> = Vec::new();
+        for candidate in candidates {
+            if chosen.last().is_none_or(|last| candidate.start >= last.end) {
+                chosen.push(candidate);
+            }
+        }
+        chosen
+    }
+}
+
+/// Case folding used on both terms and text. Unicode lowercase, not ASCII-only, so `ÇAĞ` finds
+/// `çağ`.
+fn fold(text: &str) -> String {
+    text.to_lowercase()
+}
+
+/// A lowercased copy of a text plus, where lowercasing changed byte lengths, a map back to the
+/// original offsets.
+struct Folded {
+    text: String,
+    /// For each byte of `text` (and one past its end), the original byte offset. Empty when the
+    /// offsets are the same (all ASCII).
+    map: Vec<usize>,
+}
+
+impl Folded {
+    fn new(original: &str) -> Folded {
+        if original.is_ascii() {
+            return Folded {
+                text: original.to_ascii_lowercase(),
+                map: Vec::new(),
+            };
+        }
+        let mut text = String::with_capacity(original.len());
+        let mut map = Vec::with_capacity(original.len() + 1);
+        for (offset, c) in original.char_indices() {
+            for lower in c.to_lowercase() {
+                text.push(lower);
+                map.extend(std::iter::repeat_n(offset, lower.len_utf8()));
+            }
+        }
+        map.push(original.len());
+        Folded { text, map }
+    }
+
+    fn original(&self, folded_offset: usize) -> usize {
+        if self.map.is_empty() {
+            folded_offset
+        } else {
+            self.map[folded_offset]
+        }
+    }
+}
+
+/// True when neither the character before `start` nor the one at `end` continues a word.
+fn is_whole_word(text: &str, start: usize, end: usize) -> bool {
+    let before = text[..start].chars().next_back();
+    let after = text[end..].chars().next();
+    !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Matcher, TermMatch};
+
+    fn matcher(facts: &[&[&str]]) -> Matcher {
+        let owned: Vec<Vec<String>> = facts
+            .iter()
+            .map(|terms| terms.iter().map(|t| t.to_string()).collect())
+            .collect();
+        Matcher::new(owned.iter().map(Vec::as_slice)).unwrap()
+    }
+
+    fn found(matcher: &Matcher, text: &str) -> Vec<(String, usize)> {
+        matcher
+            .find(text)
+            .into_iter()
+            .map(|TermMatch { start, end, fact, .. }| (text[start..end].to_string(), fact))
+            .collect()
+    }
+
+    #[test]
+    fn matches_whole_words_only() {
+        let m = matcher(&[&["war"]]);
+        assert_eq!(found(&m, "warfare and war, postwar"), vec![("war".into(), 0)]);
+    }
+
+    #[test]
+    fn ignores_case() {
+        let m = matcher(&[&["Lachin corridor"]]);
+        assert_eq!(found(&m, "the LACHIN Corridor"), vec![("LACHIN Corridor".into(), 0)]);
+    }
+
+    #[test]
+    fn longest_term_wins_where_terms_overlap() {
+        let m = matcher(&[&["Lachin"], &["Lachin corridor"]]);
+        assert_eq!(
+            found(&m, "the Lachin corridor, not Lachin"),
+            vec![("Lachin corridor".into(), 1), ("Lachin".into(), 0)]
+        );
+    }
+
+    #[test]
+    fn leftmost_wins_over_longer_later_overlap() {
+        let m = matcher(&[&["2020 war"], &["war over Karabakh"]]);
+        assert_eq!(
+            found(&m, "the 2020 war over Karabakh"),
+            vec![("2020 war".into(), 0)]
+        );
+    }
+
+    #[test]
+    fn a_failed_longer_candidate_does_not_hide_a_shorter_one() {
+        let m = matcher(&[&["peace"], &["peace talks"]]);
+        assert_eq!(found(&m, "peace talksx"), vec![("peace".into(), 0)]);
+    }
+
+    #[test]
+    fn unicode_text_maps_back_to_original_offsets() {
+        let m = matcher(&[&["çağ"], &["erdoğan"]]);
+        assert_eq!(
+            found(&m, "İŞ ÇAĞ — Erdoğan’s"),
+            vec![("ÇAĞ".into(), 0), ("Erdoğan".into(), 1)]
+        );
+    }
+
+    #[test]
+    fn letters_of_other_scripts_are_word_characters() {
+        let m = matcher(&[&["war"]]);
+        assert!(found(&m, "warы").is_empty());
+    }
+
+    #[test]
+    fn no_terms_matches_nothing() {
+        assert!(matcher(&[]).find("anything").is_empty());
+    }
+}

@@ -1,0 +1,166 @@
+//! Rendering pages with Tera 2: [`Site`] + [`Theme`] → HTML strings, in memory.
+//!
+//! Steps: compile every theme template once into one Tera environment (template errors are
+//! reported at their file, line and column), check the templates each page kind needs exist,
+//! then render all pages in parallel, keeping the pages' order. Templates are named `*.html` so
+//! Tera autoescapes every value; only the views' `*_html` fields (author Markdown) are marked
+//! safe, by the templates themselves. This stage writes nothing.
+
+use rayon::prelude::*;
+use tera::{Context, ErrorKind, Tera};
+
+use crate::error::{Error, SourceText};
+use crate::site::Site;
+use crate::theme::Theme;
+
+/// Templates every theme must provide (the embedded default theme always does).
+pub const REQUIRED: [&str; 7] = [
+    "index.html",
+    "brief.html",
+    "fact.html",
+    "facts.html",
+    "tag.html",
+    "tags.html",
+    "404.html",
+];
+
+/// A compiled template environment, with the sources kept for error messages.
+pub struct Renderer {
+    tera: Tera,
+    theme: Theme,
+}
+
+/// Compiles the theme's templates.
+pub fn compile(theme: Theme) -> Result<Renderer, Error> {
+    let mut tera = Tera::new();
+    tera.autoescape_on([".html", ".htm", ".xml"]);
+    let sources: Vec<(&str, &str)> = theme
+        .templates
+        .iter()
+        .map(|(name, source)| (name.as_str(), source.text.as_str()))
+        .collect();
+    if let Err(error) = tera.add_raw_templates(sources) {
+        return Err(convert(&theme, None, &error));
+    }
+    for name in REQUIRED {
+        if !tera.contains_template(name) {
+            return Err(Error::File {
+                path: "themes".into(),
+                message: format!("missing template `{name}`"),
+            });
+        }
+    }
+    Ok(Renderer { tera, theme })
+}
+
+impl Renderer {
+    /// Renders every page of `site`, in order: `(output path, HTML)`.
+    pub fn render(&self, site: &Site) -> Result<Vec<(String, String)>, Error> {
+        let mut shared = Context::new();
+        shared.insert("site", &site.view);
+        let results: Vec<Result<(String, String), Error>> = site
+            .pages
+            .par_iter()
+            .map(|page| {
+                let mut context = Context::from_serialize(&page.data).map_err(|error| {
+                    convert(&self.theme, Some(page.template), &error)
+                })?;
+                context.extend(shared.clone());
+                context.insert("page", &page.meta);
+                let html = self
+                    .tera
+                    .render(page.template, &context)
+                    .map_err(|error| convert(&self.theme, Some(page.template), &error))?;
+                Ok((page.path.clone(), html))
+            })
+            .collect();
+        let mut pages = Vec::with_capacity(results.len());
+        let mut errors = Vec::new();
+        for result in results {
+            match result {
+                Ok(page) => pages.push(page),
+                Err(error) => errors.push(error),
+            }
+        }
+        if !errors.is_empty() {
+            // One broken template fails every page that uses it: report each place once.
+            let mut seen = std::collections::BTreeSet::new();
+            errors.retain(|error| seen.insert(error.report()));
+            Error::collect(errors)?;
+        }
+        Ok(pages)
+    }
+}
+
+/// Turns a Tera error into a located error in the template file that caused it.
+fn convert(theme: &Theme, rendering: Option<&str>, error: &tera::Error) -> Error {
+    let source_of = |name: &str| theme.templates.get(name);
+    let fallback_path = |name: Option<&str>| {
+        name.and_then(source_of)
+            .map_or_else(|| "themes".into(), |source| source.path.clone())
+    };
+    match error.kind() {
+        ErrorKind::SyntaxError(report) | ErrorKind::RenderingError(report) => {
+            match source_of(report.filename()).or_else(|| rendering.and_then(source_of)) {
+                Some(source) => {
+                    let range = &report.span().range;
+                    let len = range.end.saturating_sub(range.start).max(1);
+                    Error::user(source.span(range.start, len), template_message(report.message()))
+                }
+                None => Error::File {
+                    path: fallback_path(rendering),
+                    message: template_message(report.message()),
+                },
+            }
+        }
+        ErrorKind::MissingParent { current, parent } => {
+            located_name(source_of(current), parent, &format!("template `{current}` extends `{parent}`, which does not exist"))
+                .unwrap_or_else(|| Error::File {
+                    path: fallback_path(Some(current)),
+                    message: format!("template `{current}` extends `{parent}`, which does not exist"),
+                })
+        }
+        ErrorKind::TemplateNotFound(name) => {
+            let message = format!("template `{name}` not found");
+            let located = theme
+                .templates
+                .values()
+                .find_map(|source| located_name(Some(source), name, &message));
+            located.unwrap_or_else(|| Error::File {
+                path: fallback_path(rendering),
+                message,
+            })
+        }
+        _ => Error::File {
+            path: fallback_path(rendering),
+            message: format!("template error: {}", error_chain(error)),
+        },
+    }
+}
+
+/// Points at `"name"` (quoted as templates write it) inside `source`.
+fn located_name(source: Option<&SourceText>, name: &str, message: &str) -> Option<Error> {
+    let source = source?;
+    let quoted = [format!("\"{name}\""), format!("'{name}'")];
+    quoted.iter().find_map(|needle| {
+        source
+            .text
+            .find(needle.as_str())
+            .map(|at| Error::user(source.span(at, needle.len()), message))
+    })
+}
+
+fn template_message(message: &str) -> String {
+    format!("template: {message}")
+}
+
+fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(inner) = source {
+        text.push_str(": ");
+        text.push_str(&inner.to_string());
+        source = inner.source();
+    }
+    text
+}

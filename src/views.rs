@@ -1,0 +1,192 @@
+//! The template contract: what each theme template receives, as explicit view structs.
+//!
+//! Templates never see the pipeline's internal types, so those can change without breaking a
+//! theme. Every string here is plain text that Tera escapes, except the fields ending in `_html`,
+//! which hold HTML rendered from Markdown the author wrote (templates mark them `| safe`). URLs
+//! are absolute or root-relative and already carry the `base_url` prefix.
+//!
+//! Every page gets `site` ([`SiteView`]) and `page` ([`PageMeta`]); the rest depends on the
+//! template, see [`PageData`].
+
+use serde::Serialize;
+
+/// Site-wide values, the same on every page.
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteView {
+    pub title: String,
+    pub description: String,
+    pub language: String,
+    /// Ends with `/`.
+    pub base_url: String,
+    /// Heading of the footnotes section (`footnotes.heading`).
+    pub footnote_heading: String,
+    /// URL of the stylesheet folder, `<base_url>static/`.
+    pub static_url: String,
+    pub generator: String,
+}
+
+/// Per-page values for `<head>`.
+#[derive(Debug, Clone, Serialize)]
+pub struct PageMeta {
+    /// Title of this page alone (the template adds the site title).
+    pub title: String,
+    pub description: String,
+    /// This page's own URL.
+    pub url: String,
+    /// Which kind of page: `brief`, `index`, `fact`, `facts`, `tags`, `tag`, `404`.
+    pub kind: &'static str,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TagLink {
+    pub name: String,
+    pub slug: String,
+    pub url: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FactLink {
+    pub id: String,
+    pub title: String,
+    pub url: String,
+}
+
+/// A brief as listed on index, tag and fact pages.
+#[derive(Debug, Clone, Serialize)]
+pub struct BriefCard {
+    pub slug: String,
+    pub url: String,
+    pub title: String,
+    pub date: String,
+    pub date_human: String,
+    pub author: Option<String>,
+    pub summary: Option<String>,
+    pub tags: Vec<TagLink>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ImageView {
+    pub src: String,
+    pub alt: String,
+    pub caption: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceView {
+    pub title: String,
+    pub url: String,
+    pub publisher: Option<String>,
+    pub date: Option<String>,
+    pub date_human: Option<String>,
+}
+
+/// One entry of a brief's footnotes section.
+#[derive(Debug, Clone, Serialize)]
+pub struct FootnoteView {
+    pub number: usize,
+    /// The fact, for knowledge footnotes; absent for the author's own.
+    pub fact: Option<FactLink>,
+    pub note_html: String,
+    pub sources: Vec<SourceView>,
+}
+
+/// A brief's own page.
+#[derive(Debug, Clone, Serialize)]
+pub struct BriefView {
+    #[serde(flatten)]
+    pub card: BriefCard,
+    pub source_url: Option<String>,
+    pub image: Option<ImageView>,
+    pub body_html: String,
+    pub footnotes: Vec<FootnoteView>,
+    /// Facts cited, in footnote order.
+    pub facts: Vec<FactLink>,
+    pub word_count: usize,
+    pub reading_minutes: usize,
+    /// The next older and next newer brief, by date.
+    pub previous: Option<BriefCard>,
+    pub next: Option<BriefCard>,
+}
+
+/// A fact's window in words and as dates.
+#[derive(Debug, Clone, Serialize)]
+pub struct WindowView {
+    pub since: Option<String>,
+    pub until: Option<String>,
+    /// `since 10 November 2020`, `from … to …`, `until …`, or empty when always.
+    pub text: String,
+}
+
+/// A fact's own page.
+#[derive(Debug, Clone, Serialize)]
+pub struct FactView {
+    pub id: String,
+    pub title: String,
+    pub url: String,
+    pub note_html: String,
+    pub sources: Vec<SourceView>,
+    pub window: WindowView,
+    /// Briefs that cite the fact, newest first.
+    pub cited_by: Vec<BriefCard>,
+}
+
+/// A fact as listed on the facts index.
+#[derive(Debug, Clone, Serialize)]
+pub struct FactCard {
+    pub id: String,
+    pub title: String,
+    pub url: String,
+    pub window: WindowView,
+    pub citations: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TagView {
+    pub name: String,
+    pub slug: String,
+    pub url: String,
+    pub count: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PageLink {
+    pub number: usize,
+    pub url: String,
+    pub current: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Paginator {
+    pub current: usize,
+    pub total: usize,
+    pub previous_url: Option<String>,
+    pub next_url: Option<String>,
+    pub pages: Vec<PageLink>,
+}
+
+/// The template-specific part of a page's context. Serialised flat, so a brief page's context
+/// has `site`, `page` and `brief`.
+#[derive(Debug, Clone, Serialize)]
+#[serde(untagged)]
+pub enum PageData {
+    /// `brief.html`
+    Brief { brief: Box<BriefView> },
+    /// `index.html`, one per page of the newest-first list.
+    Index {
+        briefs: Vec<BriefCard>,
+        paginator: Paginator,
+    },
+    /// `fact.html`
+    Fact { fact: Box<FactView> },
+    /// `facts.html`
+    Facts { facts: Vec<FactCard> },
+    /// `tags.html`
+    Tags { tags: Vec<TagView> },
+    /// `tag.html`
+    Tag {
+        tag: TagView,
+        briefs: Vec<BriefCard>,
+    },
+    /// `404.html`
+    NotFound {},
+}
