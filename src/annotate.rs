@@ -276,8 +276,15 @@ impl Run {
 /// Something in a run that may take a footnote number, in document order.
 enum Item {
     AuthorRef(String),
-    Explicit { range: Range<usize>, id: String },
-    Mention { range: Range<usize>, fact: usize, term: usize },
+    Explicit {
+        range: Range<usize>,
+        id: String,
+    },
+    Mention {
+        range: Range<usize>,
+        fact: usize,
+        term: usize,
+    },
 }
 
 struct State<'a, 'k> {
@@ -358,10 +365,13 @@ impl State<'_, '_> {
                         number
                     }
                 };
-                if let (Some((_, start)), Some((_, end))) =
-                    (run.position(range.start, false), run.position(range.end, true))
-                {
-                    self.annotated.citations.push(Citation { start, end, number });
+                if let (Some((_, start)), Some((_, end))) = (
+                    run.position(range.start, false),
+                    run.position(range.end, true),
+                ) {
+                    self.annotated
+                        .citations
+                        .push(Citation { start, end, number });
                 }
                 self.record(fact, None, span, Outcome::ExplicitCitation);
             }

@@ -9,7 +9,11 @@ use crate::error::Error;
 use crate::pipeline::{self, BuildOptions};
 
 #[derive(Debug, Parser)]
-#[command(name = "briefing", version, about = "Build a static site of news briefs annotated with sourced background notes.")]
+#[command(
+    name = "briefing",
+    version,
+    about = "Build a static site of news briefs annotated with sourced background notes."
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,

@@ -187,7 +187,11 @@ fn check_base_url(loaded: &LoadedConfig, raw: &str) -> Result<String, Error> {
     } else {
         url.starts_with('/')
     };
-    if !valid || url.chars().any(|c| c.is_whitespace() || c == '"' || c == '<') {
+    if !valid
+        || url
+            .chars()
+            .any(|c| c.is_whitespace() || c == '"' || c == '<')
+    {
         return Err(loaded.error_at(
             "base_url",
             format!(
@@ -239,7 +243,7 @@ mod tests {
         let source = SourceText::new("site.yaml", "footnotes:\n  heading: X\n  max: 3\n");
         let report = parse(source).unwrap_err().report();
         assert!(
-            report.starts_with("site.yaml:3:3: error: site.yaml: unknown field `max`"),
+            report.starts_with("site.yaml:3:3: error: site.yaml: unknown key `max`"),
             "{report}"
         );
     }

@@ -231,7 +231,8 @@ fn split_front_matter(source: &SourceText) -> Result<(&str, usize, usize), Error
 fn strip_fence(text: &str) -> Option<&str> {
     let rest = text.strip_prefix("---")?;
     let rest = rest.trim_start_matches([' ', '\t']);
-    rest.strip_prefix("\r\n").or_else(|| rest.strip_prefix('\n'))
+    rest.strip_prefix("\r\n")
+        .or_else(|| rest.strip_prefix('\n'))
 }
 
 /// Lowercase ASCII letters and digits joined by single dashes; other letters are kept as they
@@ -329,15 +330,22 @@ mod tests {
 
     #[test]
     fn javascript_source_url_is_refused() {
-        let report = brief("---\ntitle: T\ndate: 2022-01-01\nsource_url: \"javascript:alert(1)\"\n---\n")
-            .unwrap_err()
-            .report();
-        assert!(report.contains("4:1: error: invalid source_url"), "{report}");
+        let report =
+            brief("---\ntitle: T\ndate: 2022-01-01\nsource_url: \"javascript:alert(1)\"\n---\n")
+                .unwrap_err()
+                .report();
+        assert!(
+            report.contains("4:1: error: invalid source_url"),
+            "{report}"
+        );
     }
 
     #[test]
     fn slugify_makes_one_safe_component() {
-        assert_eq!(slugify("  Nagorno-Karabakh: 2020 War! "), "nagorno-karabakh-2020-war");
+        assert_eq!(
+            slugify("  Nagorno-Karabakh: 2020 War! "),
+            "nagorno-karabakh-2020-war"
+        );
         assert_eq!(slugify("../etc/passwd"), "etc-passwd");
         assert_eq!(slugify("..."), "");
     }

@@ -54,9 +54,7 @@ impl Highlighter {
         if lang.is_empty() {
             return None;
         }
-        let syntaxes = self
-            .syntaxes
-            .get_or_init(SyntaxSet::load_defaults_newlines);
+        let syntaxes = self.syntaxes.get_or_init(SyntaxSet::load_defaults_newlines);
         let syntax = syntaxes
             .find_syntax_by_token(lang)
             .or_else(|| syntaxes.find_syntax_by_extension(lang))?;

@@ -204,18 +204,27 @@ fn check_fact(raw: &RawFact, entry: &Entry, span: &Span, errors: &mut Vec<Error>
         ));
     }
     if raw.title.trim().is_empty() {
-        errors.push(Error::user(entry.key("title", span), "`title` must not be empty"));
+        errors.push(Error::user(
+            entry.key("title", span),
+            "`title` must not be empty",
+        ));
     }
     for term in &raw.terms {
         if term.trim().is_empty() {
-            errors.push(Error::user(entry.key("terms", span), "a term must not be empty"));
+            errors.push(Error::user(
+                entry.key("terms", span),
+                "a term must not be empty",
+            ));
         }
     }
     for source in &raw.sources {
         if !is_web_url(&source.url) {
             errors.push(Error::user(
                 entry.value(&source.url, span),
-                format!("invalid source url `{}`, expected an http(s) URL", source.url),
+                format!(
+                    "invalid source url `{}`, expected an http(s) URL",
+                    source.url
+                ),
             ));
         }
     }
@@ -308,11 +317,14 @@ mod tests {
         let text = format!("{TWO}  - id: war\n    title: Again\n    terms: [Peace]\n");
         let report = parse(SourceText::new("k.yaml", text)).unwrap_err().report();
         assert!(
-            report.contains("k.yaml:10:5: error: duplicate fact id `war` (first defined on line 2)"),
+            report
+                .contains("k.yaml:10:5: error: duplicate fact id `war` (first defined on line 2)"),
             "{report}"
         );
         assert!(
-            report.contains("k.yaml:12:13: error: term `Peace` is claimed by two facts: `peace` and `war`"),
+            report.contains(
+                "k.yaml:12:13: error: term `Peace` is claimed by two facts: `peace` and `war`"
+            ),
             "{report}"
         );
         assert!(report.ends_with("2 errors\n"));
@@ -322,6 +334,9 @@ mod tests {
     fn javascript_source_urls_are_refused() {
         let text = "entries:\n  - id: a\n    title: A\n    sources:\n      - { title: x, url: \"javascript:alert(1)\" }\n";
         let report = parse(SourceText::new("k.yaml", text)).unwrap_err().report();
-        assert!(report.starts_with("k.yaml:5:27: error: invalid source url"), "{report}");
+        assert!(
+            report.starts_with("k.yaml:5:27: error: invalid source url"),
+            "{report}"
+        );
     }
 }

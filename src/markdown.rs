@@ -55,7 +55,10 @@ impl RenderedBrief<'_> {
 }
 
 /// Renders an annotated brief.
-pub fn render_brief<'a>(annotated: &AnnotatedBrief<'a>, options: RenderOptions) -> RenderedBrief<'a> {
+pub fn render_brief<'a>(
+    annotated: &AnnotatedBrief<'a>,
+    options: RenderOptions,
+) -> RenderedBrief<'a> {
     let body = annotated.brief.body();
     let mut rewriter = Rewriter::new(options);
     let mut citations = annotated.citations.iter().peekable();
@@ -81,7 +84,9 @@ pub fn render_brief<'a>(annotated: &AnnotatedBrief<'a>, options: RenderOptions) 
                     }
                     let seen = references_seen.entry(citation.number).or_insert(0);
                     *seen += 1;
-                    rewriter.emit(Event::InlineHtml(reference_html(citation.number, *seen).into()));
+                    rewriter.emit(Event::InlineHtml(
+                        reference_html(citation.number, *seen).into(),
+                    ));
                     if citation.end.event == index {
                         cursor = citation.end.offset.max(start);
                     } else {
@@ -96,16 +101,14 @@ pub fn render_brief<'a>(annotated: &AnnotatedBrief<'a>, options: RenderOptions) 
                     rewriter.push(Event::Text(text[cursor..].to_string().into()));
                 }
             }
-            Event::FootnoteReference(label) => {
-                match annotated.author_numbers.get(label.as_ref()) {
-                    Some(&number) => {
-                        let seen = references_seen.entry(number).or_insert(0);
-                        *seen += 1;
-                        rewriter.emit(Event::InlineHtml(reference_html(number, *seen).into()));
-                    }
-                    None => rewriter.push(Event::Text(format!("[^{label}]").into())),
+            Event::FootnoteReference(label) => match annotated.author_numbers.get(label.as_ref()) {
+                Some(&number) => {
+                    let seen = references_seen.entry(number).or_insert(0);
+                    *seen += 1;
+                    rewriter.emit(Event::InlineHtml(reference_html(number, *seen).into()));
                 }
-            }
+                None => rewriter.push(Event::Text(format!("[^{label}]").into())),
+            },
             other => rewriter.push(other),
         }
     }

@@ -155,20 +155,30 @@ mod tests {
         matcher
             .find(text)
             .into_iter()
-            .map(|TermMatch { start, end, fact, .. }| (text[start..end].to_string(), fact))
+            .map(
+                |TermMatch {
+                     start, end, fact, ..
+                 }| (text[start..end].to_string(), fact),
+            )
             .collect()
     }
 
     #[test]
     fn matches_whole_words_only() {
         let m = matcher(&[&["war"]]);
-        assert_eq!(found(&m, "warfare and war, postwar"), vec![("war".into(), 0)]);
+        assert_eq!(
+            found(&m, "warfare and war, postwar"),
+            vec![("war".into(), 0)]
+        );
     }
 
     #[test]
     fn ignores_case() {
         let m = matcher(&[&["Lachin corridor"]]);
-        assert_eq!(found(&m, "the LACHIN Corridor"), vec![("LACHIN Corridor".into(), 0)]);
+        assert_eq!(
+            found(&m, "the LACHIN Corridor"),
+            vec![("LACHIN Corridor".into(), 0)]
+        );
     }
 
     #[test]

@@ -77,7 +77,8 @@ pub fn write_site(output: &Path, files: &[OutputFile]) -> Result<(), Error> {
     remove_leftovers(&parent, &name);
 
     let staging = parent.join(format!(".briefing-staging-{name}-{}", std::process::id()));
-    let result = write_tree(&staging, files).and_then(|()| swap_into_place(&staging, output, &parent, &name));
+    let result = write_tree(&staging, files)
+        .and_then(|()| swap_into_place(&staging, output, &parent, &name));
     if result.is_err() {
         let _ = fs::remove_dir_all(&staging);
     }
@@ -170,11 +171,25 @@ mod tests {
     fn writes_then_replaces_the_whole_folder() {
         let temp = tempfile::tempdir().unwrap();
         let out = temp.path().join("public");
-        write_site(&out, &[OutputFile::new("a/index.html", "one"), OutputFile::new("old.txt", "x")]).unwrap();
+        write_site(
+            &out,
+            &[
+                OutputFile::new("a/index.html", "one"),
+                OutputFile::new("old.txt", "x"),
+            ],
+        )
+        .unwrap();
         write_site(&out, &[OutputFile::new("a/index.html", "two")]).unwrap();
-        assert_eq!(std::fs::read_to_string(out.join("a/index.html")).unwrap(), "two");
+        assert_eq!(
+            std::fs::read_to_string(out.join("a/index.html")).unwrap(),
+            "two"
+        );
         assert!(!out.join("old.txt").exists());
-        let names: Vec<_> = std::fs::read_dir(temp.path()).unwrap().flatten().map(|e| e.file_name()).collect();
+        let names: Vec<_> = std::fs::read_dir(temp.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
         assert_eq!(names, vec![std::ffi::OsString::from("public")]);
     }
 
@@ -184,7 +199,10 @@ mod tests {
         let out = temp.path().join("public");
         write_site(&out, &[OutputFile::new("index.html", "kept")]).unwrap();
         assert!(write_site(&out, &[OutputFile::new("../evil", "x")]).is_err());
-        assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "kept");
+        assert_eq!(
+            std::fs::read_to_string(out.join("index.html")).unwrap(),
+            "kept"
+        );
         assert!(!temp.path().join("evil").exists());
     }
 
@@ -192,7 +210,11 @@ mod tests {
     fn leftover_staging_folders_are_cleaned() {
         let temp = tempfile::tempdir().unwrap();
         std::fs::create_dir(temp.path().join(".briefing-staging-public-123")).unwrap();
-        write_site(&temp.path().join("public"), &[OutputFile::new("i.html", "x")]).unwrap();
+        write_site(
+            &temp.path().join("public"),
+            &[OutputFile::new("i.html", "x")],
+        )
+        .unwrap();
         assert!(!temp.path().join(".briefing-staging-public-123").exists());
     }
 }

@@ -78,7 +78,10 @@ pub fn render(options: &BuildOptions) -> Result<Rendered, Error> {
     let (corpus, knowledge) = match (corpus, knowledge) {
         (Ok(corpus), Ok(knowledge)) => (corpus, knowledge),
         (corpus, knowledge) => {
-            let errors = [corpus.err(), knowledge.err()].into_iter().flatten().collect();
+            let errors = [corpus.err(), knowledge.err()]
+                .into_iter()
+                .flatten()
+                .collect();
             Error::collect(errors)?;
             unreachable!("at least one of the two loads failed");
         }
@@ -132,7 +135,10 @@ pub fn render(options: &BuildOptions) -> Result<Rendered, Error> {
     files.push(OutputFile::new("static/syntax.css", highlight_css));
     files.push(OutputFile::new(".nojekyll", ""));
     if !config.cname.trim().is_empty() {
-        files.push(OutputFile::new("CNAME", format!("{}\n", config.cname.trim())));
+        files.push(OutputFile::new(
+            "CNAME",
+            format!("{}\n", config.cname.trim()),
+        ));
     }
     // A site's static/ may not replace generated files; later entries win, earlier are dropped.
     dedupe_keep_last(&mut files);

@@ -116,13 +116,26 @@ pub fn assemble(
     for (position, rendered) in order.iter().enumerate() {
         let previous = cards.get(position + 1).cloned();
         let next = position.checked_sub(1).map(|p| cards[p].clone());
-        let view = brief_view(&urls, knowledge, notes_html, rendered, &cards[position], previous, next);
+        let view = brief_view(
+            &urls,
+            knowledge,
+            notes_html,
+            rendered,
+            &cards[position],
+            previous,
+            next,
+        );
         pages.push(Page {
             path: format!("briefs/{}/index.html", rendered.brief.slug),
             template: "brief.html",
             meta: meta(
                 &rendered.brief.meta.title,
-                rendered.brief.meta.summary.as_deref().unwrap_or(&config.description),
+                rendered
+                    .brief
+                    .meta
+                    .summary
+                    .as_deref()
+                    .unwrap_or(&config.description),
                 view.card.url.clone(),
                 "brief",
             ),
@@ -138,7 +151,12 @@ pub fn assemble(
     pages.push(Page {
         path: "404.html".into(),
         template: "404.html",
-        meta: meta("Page not found", &config.description, urls.asset("404.html"), "404"),
+        meta: meta(
+            "Page not found",
+            &config.description,
+            urls.asset("404.html"),
+            "404",
+        ),
         data: PageData::NotFound {},
     });
 
@@ -291,12 +309,20 @@ fn index_pages(config: &SiteConfig, urls: &Urls, cards: &[BriefCard], pages: &mu
         let (path, title) = if number == 1 {
             ("index.html".to_string(), config.title.clone())
         } else {
-            (format!("page/{number}/index.html"), format!("Page {number}"))
+            (
+                format!("page/{number}/index.html"),
+                format!("Page {number}"),
+            )
         };
         pages.push(Page {
             path,
             template: "index.html",
-            meta: meta(&title, &config.description, urls.index_page(number), "index"),
+            meta: meta(
+                &title,
+                &config.description,
+                urls.index_page(number),
+                "index",
+            ),
             data: PageData::Index {
                 briefs: chunk.map(<[BriefCard]>::to_vec).unwrap_or_default(),
                 paginator,
@@ -340,22 +366,42 @@ fn fact_pages(
         pages.push(Page {
             path: format!("context/{}/index.html", fact.id),
             template: "fact.html",
-            meta: meta(&fact.title, &first_sentence(&fact.note), view.url.clone(), "fact"),
+            meta: meta(
+                &fact.title,
+                &first_sentence(&fact.note),
+                view.url.clone(),
+                "fact",
+            ),
             data: PageData::Fact {
                 fact: Box::new(view),
             },
         });
     }
-    listing.sort_by(|a, b| a.title.to_lowercase().cmp(&b.title.to_lowercase()).then(a.id.cmp(&b.id)));
+    listing.sort_by(|a, b| {
+        a.title
+            .to_lowercase()
+            .cmp(&b.title.to_lowercase())
+            .then(a.id.cmp(&b.id))
+    });
     pages.push(Page {
         path: "context/index.html".into(),
         template: "facts.html",
-        meta: meta("Context", "Every background fact this site explains.", urls.facts(), "facts"),
+        meta: meta(
+            "Context",
+            "Every background fact this site explains.",
+            urls.facts(),
+            "facts",
+        ),
         data: PageData::Facts { facts: listing },
     });
 }
 
-fn tag_pages(urls: &Urls, newest_first: &[&RenderedBrief], cards: &[BriefCard], pages: &mut Vec<Page>) {
+fn tag_pages(
+    urls: &Urls,
+    newest_first: &[&RenderedBrief],
+    cards: &[BriefCard],
+    pages: &mut Vec<Page>,
+) {
     let mut by_tag: BTreeMap<&str, (&str, Vec<BriefCard>)> = BTreeMap::new();
     for (rendered, card) in newest_first.iter().zip(cards) {
         for (slug, name) in &rendered.brief.tags {
@@ -412,12 +458,18 @@ mod tests {
         assert_eq!(urls.brief("a"), "https://u.github.io/repo/briefs/a/");
         assert_eq!(urls.index_page(1), "https://u.github.io/repo/");
         assert_eq!(urls.index_page(3), "https://u.github.io/repo/page/3/");
-        assert_eq!(urls.asset("/static/x.svg"), "https://u.github.io/repo/static/x.svg");
+        assert_eq!(
+            urls.asset("/static/x.svg"),
+            "https://u.github.io/repo/static/x.svg"
+        );
         assert_eq!(urls.asset("https://e.org/x.png"), "https://e.org/x.png");
     }
 
     #[test]
     fn first_sentence_of_a_note() {
-        assert_eq!(first_sentence("Six *weeks* of war.\nThen peace. More."), "Six weeks of war.");
+        assert_eq!(
+            first_sentence("Six *weeks* of war.\nThen peace. More."),
+            "Six weeks of war."
+        );
     }
 }

@@ -62,9 +62,8 @@ impl Renderer {
             .pages
             .par_iter()
             .map(|page| {
-                let mut context = Context::from_serialize(&page.data).map_err(|error| {
-                    convert(&self.theme, Some(page.template), &error)
-                })?;
+                let mut context = Context::from_serialize(&page.data)
+                    .map_err(|error| convert(&self.theme, Some(page.template), &error))?;
                 context.extend(shared.clone());
                 context.insert("page", &page.meta);
                 let html = self
@@ -105,7 +104,10 @@ fn convert(theme: &Theme, rendering: Option<&str>, error: &tera::Error) -> Error
                 Some(source) => {
                     let range = &report.span().range;
                     let len = range.end.saturating_sub(range.start).max(1);
-                    Error::user(source.span(range.start, len), template_message(report.message()))
+                    Error::user(
+                        source.span(range.start, len),
+                        template_message(report.message()),
+                    )
                 }
                 None => Error::File {
                     path: fallback_path(rendering),
@@ -113,13 +115,15 @@ fn convert(theme: &Theme, rendering: Option<&str>, error: &tera::Error) -> Error
                 },
             }
         }
-        ErrorKind::MissingParent { current, parent } => {
-            located_name(source_of(current), parent, &format!("template `{current}` extends `{parent}`, which does not exist"))
-                .unwrap_or_else(|| Error::File {
-                    path: fallback_path(Some(current)),
-                    message: format!("template `{current}` extends `{parent}`, which does not exist"),
-                })
-        }
+        ErrorKind::MissingParent { current, parent } => located_name(
+            source_of(current),
+            parent,
+            &format!("template `{current}` extends `{parent}`, which does not exist"),
+        )
+        .unwrap_or_else(|| Error::File {
+            path: fallback_path(Some(current)),
+            message: format!("template `{current}` extends `{parent}`, which does not exist"),
+        }),
         ErrorKind::TemplateNotFound(name) => {
             let message = format!("template `{name}` not found");
             let located = theme
@@ -131,10 +135,35 @@ fn convert(theme: &Theme, rendering: Option<&str>, error: &tera::Error) -> Error
                 message,
             })
         }
-        _ => Error::File {
-            path: fallback_path(rendering),
-            message: format!("template error: {}", error_chain(error)),
-        },
+        _ => {
+            let text = error_chain(error);
+            // An `{% include %}` of a missing template surfaces as a message, not a kind.
+            let missing = text
+                .split_once("Unknown template `")
+                .and_then(|(_, rest)| rest.split_once('`'))
+                .map(|(name, _)| name.to_string());
+            match missing {
+                Some(name) => {
+                    let message = format!("template `{name}` not found");
+                    rendering
+                        .and_then(|current| located_name(source_of(current), &name, &message))
+                        .or_else(|| {
+                            theme
+                                .templates
+                                .values()
+                                .find_map(|source| located_name(Some(source), &name, &message))
+                        })
+                        .unwrap_or_else(|| Error::File {
+                            path: fallback_path(rendering),
+                            message,
+                        })
+                }
+                None => Error::File {
+                    path: fallback_path(rendering),
+                    message: format!("template error: {text}"),
+                },
+            }
+        }
     }
 }
 

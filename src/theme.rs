@@ -36,18 +36,25 @@ pub fn load(root: &Path, loaded: &LoadedConfig) -> Result<Theme, Error> {
         if name != "default" || !valid_name {
             return Err(loaded.error_at(
                 "theme",
-                format!("theme `{name}` not found: expected a folder {}/", theme_dir.display()),
+                format!(
+                    "theme `{name}` not found: expected a folder {}/",
+                    theme_dir.display()
+                ),
             ));
         }
     } else {
-        add_folder(root, &theme_dir.join("templates"), &mut |rel, bytes, shown| {
-            let text = String::from_utf8(bytes).map_err(|_| Error::File {
-                path: shown.clone(),
-                message: "template is not valid UTF-8".into(),
-            })?;
-            theme.templates.insert(rel, SourceText::new(shown, text));
-            Ok(())
-        })?;
+        add_folder(
+            root,
+            &theme_dir.join("templates"),
+            &mut |rel, bytes, shown| {
+                let text = String::from_utf8(bytes).map_err(|_| Error::File {
+                    path: shown.clone(),
+                    message: "template is not valid UTF-8".into(),
+                })?;
+                theme.templates.insert(rel, SourceText::new(shown, text));
+                Ok(())
+            },
+        )?;
         add_folder(root, &theme_dir.join("static"), &mut |rel, bytes, _| {
             theme.static_files.insert(rel, bytes);
             Ok(())
@@ -69,9 +76,13 @@ fn add_embedded(dir: &Dir<'static>, theme: &mut Theme) {
             if let Some(name) = path.strip_prefix("templates/") {
                 let shown = PathBuf::from("(default theme)").join(&path);
                 let text = String::from_utf8_lossy(file.contents()).into_owned();
-                theme.templates.insert(name.to_string(), SourceText::new(shown, text));
+                theme
+                    .templates
+                    .insert(name.to_string(), SourceText::new(shown, text));
             } else if let Some(name) = path.strip_prefix("static/") {
-                theme.static_files.insert(name.to_string(), file.contents().to_vec());
+                theme
+                    .static_files
+                    .insert(name.to_string(), file.contents().to_vec());
             }
         }
     }
@@ -106,8 +117,8 @@ fn add_folder(
         if name.split('/').any(|part| part.starts_with('.')) {
             continue;
         }
-        let bytes =
-            std::fs::read(entry.path()).map_err(|error| Error::io("cannot read", entry.path(), error))?;
+        let bytes = std::fs::read(entry.path())
+            .map_err(|error| Error::io("cannot read", entry.path(), error))?;
         add(name, bytes, folder.join(relative))?;
     }
     Ok(())

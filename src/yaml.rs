@@ -19,7 +19,7 @@ pub fn parse<T: DeserializeOwned>(
     what: &str,
 ) -> Result<T, Error> {
     serde_yaml::from_str(text).map_err(|error| {
-        let message = clean_message(&error.to_string());
+        let message = clean_message(&error.to_string(), first_line);
         let (line, col) = error
             .location()
             .map_or((1, 1), |location| (location.line(), location.column()));
@@ -60,13 +60,48 @@ fn line_offset(text: &str, line: usize) -> usize {
 
 /// serde's messages end with " at line L column C" (already shown by the span) and start with
 /// the field path, which the span makes redundant too.
-fn clean_message(raw: &str) -> String {
-    let message = raw.split(" at line ").next().unwrap_or(raw);
+fn clean_message(raw: &str, first_line: usize) -> String {
+    // libyaml: "<problem> at line L column C, <context> at line L2 column C2".
+    let (problem, context) = match raw.split_once(", while ") {
+        Some((problem, context)) => (problem, Some(context)),
+        None => (raw, None),
+    };
+    let message = problem.split(" at line ").next().unwrap_or(problem);
     let message = match message.split_once(": ") {
         Some((path, rest)) if !path.contains(' ') && !path.is_empty() => rest,
         _ => message,
     };
-    message.replace("a YYYY-MM-DD date", "a date (YYYY-MM-DD)")
+    let mut message = if let Some(rest) = message.strip_prefix("unknown field ") {
+        match rest.split_once(", expected one of ") {
+            Some((key, expected)) => {
+                format!(
+                    "unknown key {key} (expected one of: {})",
+                    expected.replace('`', "")
+                )
+            }
+            None => format!("unknown key {rest}"),
+        }
+    } else if let Some(key) = message.strip_prefix("missing field ") {
+        format!("missing required key {key}")
+    } else {
+        message
+            .replace("expected usize", "expected a whole number")
+            .replace("expected a boolean", "expected true or false")
+    };
+    if let Some(context) = context {
+        let (what, position) = context.split_once(" at line ").unwrap_or((context, ""));
+        message.push_str(&format!(" while {what}"));
+        if let Some((line, column)) = position.split_once(" column ") {
+            if let Ok(line) = line.trim().parse::<usize>() {
+                let column = column.trim();
+                message.push_str(&format!(
+                    " that starts at line {}, column {column}",
+                    line + first_line - 1
+                ));
+            }
+        }
+    }
+    message
 }
 
 /// How many characters to underline: the key or scalar starting at the span, up to `:`, a
@@ -136,15 +171,20 @@ mod tests {
         let source = SourceText::new("x.md", "---\ntitle: a\ntitel: b\n---\n");
         let error = parse::<Doc>(&source, "title: a\ntitel: b\n", 2, "front matter").unwrap_err();
         let report = error.report();
-        assert!(report.starts_with("x.md:3:1: error: front matter: unknown field `titel`"));
+        assert!(
+            report.starts_with(
+                "x.md:3:1: error: front matter: unknown key `titel` (expected one of: title)"
+            ),
+            "{report}"
+        );
         assert!(report.contains("| ^^^^^\n"), "{report}");
     }
 
     #[test]
     fn messages_lose_their_position_suffix() {
         assert_eq!(
-            clean_message("entries[0]: missing field `id` at line 2 column 5"),
-            "missing field `id`"
+            clean_message("entries[0]: missing field `id` at line 2 column 5", 1),
+            "missing required key `id`"
         );
     }
 

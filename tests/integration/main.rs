@@ -1,0 +1,11 @@
+//! End-to-end tests: the real binary on small sites, as a user runs it.
+//!
+//! `fixtures` builds each site under `tests/fixtures/<case>/site` and compares the whole output
+//! tree with `tests/fixtures/<case>/expected` byte for byte (set `BRIEFING_BLESS=1` to rewrite
+//! the expected trees after an intended change, then read the diff). `errors` pins the exact text
+//! of every error a user can hit; `atomic` checks a failed build keeps the previous site.
+
+mod atomic;
+mod errors;
+mod fixtures;
+mod support;
