@@ -75,7 +75,7 @@ pub struct AnnotatedBrief<'a> {
     pub footnotes: Vec<FootnoteSlot>,
     /// Citations sorted by position.
     pub citations: Vec<Citation>,
-    /// Author footnote labels that are referenced, with their numbers.
+    /// Author footnote labels that are referenced (lowercased), with their numbers.
     pub author_numbers: BTreeMap<String, usize>,
     pub mentions: Vec<Mention>,
 }
@@ -133,8 +133,12 @@ pub fn annotate<'a>(
                 run.push_text(index, &text, range.start, exact);
             }
             Event::SoftBreak if excluded == 0 => run.text.push(' '),
-            Event::FootnoteReference(label) if excluded == 0 => {
-                run.refs.push((run.text.len(), label.to_string()));
+            // Numbered wherever it stands, headings and link text included: the Markdown stage
+            // renders every author reference it meets, and an unnumbered one would come out as
+            // the literal text `[^label]` with its note lost.
+            Event::FootnoteReference(label) => {
+                // Lowercased: pulldown-cmark matches `[^Note]` to `[^note]:` regardless of case.
+                run.refs.push((run.text.len(), label.to_lowercase()));
                 run.text.push('\0');
             }
             Event::Start(tag) => {
@@ -153,7 +157,7 @@ pub fn annotate<'a>(
                     state.flush(&mut run);
                 }
             }
-            Event::Text(_) | Event::SoftBreak | Event::FootnoteReference(_) => {}
+            Event::Text(_) | Event::SoftBreak => {}
             _ => state.flush(&mut run),
         }
     }
@@ -332,7 +336,9 @@ impl State<'_, '_> {
                 ));
             }
         }
-        items.sort_by_key(|(offset, _)| *offset);
+        // A mention's reference goes right after its term, so it comes before a `[^label]` that
+        // starts where the term ends (`2020 war[^1]`): number it first.
+        items.sort_by_key(|(offset, item)| (*offset, !matches!(item, Item::Mention { .. })));
         for (_, item) in items {
             self.take(&run, item);
         }

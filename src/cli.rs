@@ -32,6 +32,9 @@ pub enum Command {
         /// Override `base_url` from site.yaml
         #[arg(long)]
         base_url: Option<String>,
+        /// Also print how long each stage took
+        #[arg(long)]
+        timings: bool,
     },
     /// Run every check the build makes, writing nothing
     #[command(after_help = "Example:\n  briefing check --root my-site")]
@@ -58,6 +61,7 @@ pub fn run(cli: Cli) -> Result<String, Error> {
             site,
             output,
             base_url,
+            timings,
         } => {
             let options = BuildOptions {
                 output: output.unwrap_or_else(|| site.root.join("public")),
@@ -66,7 +70,13 @@ pub fn run(cli: Cli) -> Result<String, Error> {
                 drafts: site.drafts,
             };
             let (stats, elapsed) = pipeline::timed(|| pipeline::build(&options));
-            Ok(pipeline::summary(&stats?, &options.output, elapsed))
+            let stats = stats?;
+            let mut line = pipeline::summary(&stats, &options.output, elapsed);
+            if timings {
+                line.push('\n');
+                line.push_str(&pipeline::timings_line(&stats));
+            }
+            Ok(line)
         }
         Command::Check { site } => {
             let options = BuildOptions {

@@ -1,17 +1,24 @@
-//! Calendar dates as authors write them (`2022-08-04`): parsed strictly, compared, and shown.
+//! Dates as authors write them: a calendar day (`2022-08-04`) or, as Zola and Hugo accept, a
+//! day with a time (`2022-08-04T18:48:12Z`, `2022-08-04 18:48`, with or without an offset).
+//! Parsed strictly, compared, and shown.
 //!
 //! A brief's date decides which facts hold for it, so a date that does not exist (`2022-02-30`)
-//! is an error rather than something to round. No clock is read anywhere: output never depends
-//! on when the build ran.
+//! is an error rather than something to round. The day as written is what windows compare; the
+//! time only orders briefs published on the same day. No clock is read anywhere: output never
+//! depends on when the build ran.
 
 use std::fmt;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime};
 use serde::{Deserialize, Deserializer};
 
-/// A day on the calendar. Ordered, so windows (`since <= date <= until`) are plain comparisons.
+/// A day on the calendar, with the time of day when the author gave one. Ordered by day, then
+/// time (a date without a time sorts first on its day), so windows are plain comparisons.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Date(NaiveDate);
+pub struct Date {
+    day: NaiveDate,
+    time: Option<NaiveTime>,
+}
 
 const MONTHS: [&str; 12] = [
     "January",
@@ -29,34 +36,59 @@ const MONTHS: [&str; 12] = [
 ];
 
 impl Date {
-    /// Parses exactly `YYYY-MM-DD`; anything else is `None`.
+    /// Parses `YYYY-MM-DD`, optionally followed by `T` or a space and `HH:MM[:SS]`, optionally
+    /// followed by `Z` or an offset. Anything else is `None`.
     pub fn parse(text: &str) -> Option<Date> {
         let bytes = text.as_bytes();
-        let shaped = bytes.len() == 10
+        let shaped = bytes.len() >= 10
             && bytes[4] == b'-'
             && bytes[7] == b'-'
-            && bytes
+            && bytes[..10]
                 .iter()
                 .enumerate()
                 .all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit());
         if !shaped {
             return None;
         }
-        NaiveDate::parse_from_str(text, "%Y-%m-%d").ok().map(Date)
+        let day = NaiveDate::parse_from_str(&text[..10], "%Y-%m-%d").ok()?;
+        if text.len() == 10 {
+            return Some(Date { day, time: None });
+        }
+        let normalised = text.replacen(' ', "T", 1);
+        let time = if let Ok(with_offset) = DateTime::parse_from_rfc3339(&normalised) {
+            with_offset.naive_local()
+        } else {
+            ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M"]
+                .iter()
+                .find_map(|format| NaiveDateTime::parse_from_str(&normalised, format).ok())?
+        };
+        Some(Date {
+            day,
+            time: Some(time.time()),
+        })
+    }
+
+    /// The calendar day alone, for comparisons where the time of day must not count (a fact
+    /// that holds until a day holds all of that day).
+    pub fn day(self) -> Date {
+        Date {
+            day: self.day,
+            time: None,
+        }
     }
 
     /// `2022-08-04`, for `<time datetime>`, sitemaps and machine readers.
     pub fn iso(self) -> String {
-        self.0.format("%Y-%m-%d").to_string()
+        self.day.format("%Y-%m-%d").to_string()
     }
 
     /// `4 August 2022`, for readers; month names are English until sites can set a locale.
     pub fn human(self) -> String {
         format!(
             "{} {} {}",
-            self.0.day(),
-            MONTHS[self.0.month0() as usize],
-            self.0.year()
+            self.day.day(),
+            MONTHS[self.day.month0() as usize],
+            self.day.year()
         )
     }
 }
@@ -72,7 +104,8 @@ impl<'de> Deserialize<'de> for Date {
         let text = String::deserialize(deserializer)?;
         Date::parse(text.trim()).ok_or_else(|| {
             serde::de::Error::custom(format!(
-                "invalid date `{text}`, expected a real calendar day written YYYY-MM-DD"
+                "invalid date `{text}`, expected a real calendar day written YYYY-MM-DD \
+                 (optionally with a time: YYYY-MM-DDTHH:MM:SSZ)"
             ))
         })
     }
@@ -88,6 +121,17 @@ mod tests {
         assert!(Date::parse("2022-02-30").is_none());
         assert!(Date::parse("2022-8-4").is_none());
         assert!(Date::parse("04/08/2022").is_none());
+        assert!(Date::parse("2022-08-04T25:00:00Z").is_none());
+    }
+
+    #[test]
+    fn accepts_times_and_orders_by_them_within_a_day() {
+        let morning = Date::parse("2022-08-04T08:00:00Z").unwrap();
+        let evening = Date::parse("2022-08-04 18:30").unwrap();
+        let day = Date::parse("2022-08-04").unwrap();
+        let offset = Date::parse("2022-08-04T23:30:00+04:00").unwrap();
+        assert!(day < morning && morning < evening && evening < offset);
+        assert_eq!(offset.iso(), "2022-08-04");
     }
 
     #[test]

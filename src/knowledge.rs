@@ -71,7 +71,9 @@ pub struct Fact {
 impl Fact {
     /// Whether the fact holds on `date`: inside `[since, until]`, either end open when unset.
     pub fn holds_on(&self, date: Date) -> bool {
-        self.since.is_none_or(|since| since <= date) && self.until.is_none_or(|until| date <= until)
+        let day = date.day();
+        self.since.is_none_or(|since| since.day() <= day)
+            && self.until.is_none_or(|until| day <= until.day())
     }
 }
 

@@ -65,10 +65,14 @@ pub fn render_brief<'a>(
     let mut skip_to: Option<crate::annotate::TextPos> = None;
     let mut references_seen: BTreeMap<usize, usize> = BTreeMap::new();
     let mut word_count = 0;
+    let mut in_word = false;
     for (index, event) in Parser::new_ext(body, options.markdown).enumerate() {
+        if !matches!(event, Event::Text(_)) {
+            in_word = false;
+        }
         match event {
             Event::Text(text) => {
-                word_count += text.split_whitespace().count();
+                word_count += count_words(&text, &mut in_word);
                 let mut cursor = 0;
                 if let Some(end) = skip_to {
                     if end.event > index {
@@ -101,14 +105,16 @@ pub fn render_brief<'a>(
                     rewriter.push(Event::Text(text[cursor..].to_string().into()));
                 }
             }
-            Event::FootnoteReference(label) => match annotated.author_numbers.get(label.as_ref()) {
-                Some(&number) => {
-                    let seen = references_seen.entry(number).or_insert(0);
-                    *seen += 1;
-                    rewriter.emit(Event::InlineHtml(reference_html(number, *seen).into()));
+            Event::FootnoteReference(label) => {
+                match annotated.author_numbers.get(&label.to_lowercase()) {
+                    Some(&number) => {
+                        let seen = references_seen.entry(number).or_insert(0);
+                        *seen += 1;
+                        rewriter.emit(Event::InlineHtml(reference_html(number, *seen).into()));
+                    }
+                    None => rewriter.push(Event::Text(format!("[^{label}]").into())),
                 }
-                None => rewriter.push(Event::Text(format!("[^{label}]").into())),
-            },
+            }
             other => rewriter.push(other),
         }
     }
@@ -145,6 +151,22 @@ pub fn render_markdown(text: &str, options: RenderOptions) -> String {
         rewriter.push(event);
     }
     rewriter.finish().0
+}
+
+/// Words in `text`. pulldown-cmark splits one word into several text events at smart quotes
+/// and entities (`Turkey`, `’`, `s`), so `in_word` carries whether the previous adjacent text
+/// ended inside a word, and is left saying whether this one does.
+fn count_words(text: &str, in_word: &mut bool) -> usize {
+    let mut count = 0;
+    for c in text.chars() {
+        if c.is_whitespace() {
+            *in_word = false;
+        } else if !*in_word {
+            *in_word = true;
+            count += 1;
+        }
+    }
+    count
 }
 
 /// The markup design.md fixes for a footnote reference. The `occurrence`-th reference to the same
@@ -212,7 +234,8 @@ impl<'h, 'e> Rewriter<'h, 'e> {
                 if let Some((label, events)) = self.definition.take() {
                     let mut html = String::new();
                     html::push_html(&mut html, events.into_iter());
-                    self.definitions.entry(label).or_insert(html);
+                    // Keyed like the annotate stage's labels: lowercased, as labels match.
+                    self.definitions.entry(label.to_lowercase()).or_insert(html);
                 }
             }
             Event::Html(_) | Event::InlineHtml(_) if !self.options.unsafe_html => {}

@@ -88,14 +88,28 @@ impl Matcher {
     }
 }
 
-/// Case folding used on both terms and text. Unicode lowercase, not ASCII-only, so `ÇAĞ` finds
-/// `çağ`.
+/// Case folding of terms; text is folded by [`Folded`] with the same [`fold_char`].
 fn fold(text: &str) -> String {
-    text.to_lowercase()
+    text.chars().flat_map(fold_char).collect()
 }
 
-/// A lowercased copy of a text plus, where lowercasing changed byte lengths, a map back to the
-/// original offsets.
+/// Case folding used on both terms and text, one character at a time so both sides fold alike
+/// (`str::to_lowercase` lowercases a word-final `Σ` to `ς`, `char::to_lowercase` to `σ`). Unicode
+/// lowercase, not ASCII-only, so `ÇAĞ` finds `çağ`. Typographic quotes fold to straight ones:
+/// smart punctuation turns the body's `Turkey's` into `Turkey’s`, and the author who typed the
+/// term as `Turkey's` in the knowledge file means the same words.
+fn fold_char(c: char) -> std::char::ToLowercase {
+    let c = match c {
+        '\u{2018}' | '\u{2019}' => '\'',
+        '\u{201C}' | '\u{201D}' => '"',
+        'ς' => 'σ',
+        other => other,
+    };
+    c.to_lowercase()
+}
+
+/// A folded copy of a text plus, where folding changed byte lengths, a map back to the original
+/// offsets.
 struct Folded {
     text: String,
     /// For each byte of `text` (and one past its end), the original byte offset. Empty when the
@@ -114,7 +128,7 @@ impl Folded {
         let mut text = String::with_capacity(original.len());
         let mut map = Vec::with_capacity(original.len() + 1);
         for (offset, c) in original.char_indices() {
-            for lower in c.to_lowercase() {
+            for lower in fold_char(c) {
                 text.push(lower);
                 map.extend(std::iter::repeat_n(offset, lower.len_utf8()));
             }

@@ -43,6 +43,29 @@ pub struct Stats {
     pub facts_cited: usize,
     pub pages: usize,
     pub files: usize,
+    /// Wall time of each stage, in order, for `--timings`.
+    pub timings: Vec<(&'static str, Duration)>,
+}
+
+/// Records how long each stage took, for `--timings`.
+struct Clock {
+    last: Instant,
+    laps: Vec<(&'static str, Duration)>,
+}
+
+impl Clock {
+    fn new() -> Clock {
+        Clock {
+            last: Instant::now(),
+            laps: Vec::new(),
+        }
+    }
+
+    fn lap(&mut self, stage: &'static str) {
+        let now = Instant::now();
+        self.laps.push((stage, now - self.last));
+        self.last = now;
+    }
 }
 
 /// The rendered site in memory.
@@ -53,6 +76,7 @@ pub struct Rendered {
 
 /// Runs every stage up to, not including, writing.
 pub fn render(options: &BuildOptions) -> Result<Rendered, Error> {
+    let mut clock = Clock::new();
     let mut loaded = config::load(&options.root)?;
     if let Some(base_url) = &options.base_url {
         loaded = loaded.with_base_url(base_url)?;
@@ -69,6 +93,7 @@ pub fn render(options: &BuildOptions) -> Result<Rendered, Error> {
         )
     })?;
     let theme = theme::load(&options.root, &loaded)?;
+    clock.lap("config+theme");
 
     let knowledge_named = yaml_mentions(&loaded, "knowledge");
     let (corpus, knowledge) = rayon::join(
@@ -86,7 +111,9 @@ pub fn render(options: &BuildOptions) -> Result<Rendered, Error> {
             unreachable!("at least one of the two loads failed");
         }
     };
+    clock.lap("load");
     let renderer = templates::compile(theme.clone())?;
+    clock.lap("templates");
 
     let markdown_options = annotate::markdown_options(config.markdown.smart_punctuation);
     let annotate_options = AnnotateOptions {
@@ -104,6 +131,7 @@ pub fn render(options: &BuildOptions) -> Result<Rendered, Error> {
         .filter_map(|result| result.map_err(|error| errors.push(error)).ok())
         .collect();
     Error::collect(errors)?;
+    clock.lap("annotate");
 
     let highlighter = Highlighter::new();
     let render_options = RenderOptions {
@@ -121,8 +149,11 @@ pub fn render(options: &BuildOptions) -> Result<Rendered, Error> {
         .map(|brief| markdown::render_brief(brief, render_options))
         .collect();
 
+    clock.lap("markdown");
     let site = site::assemble(config, &knowledge, &notes_html, &rendered);
+    clock.lap("site");
     let pages = renderer.render(&site)?;
+    clock.lap("render");
 
     let mut files: Vec<OutputFile> = pages
         .into_iter()
@@ -152,6 +183,7 @@ pub fn render(options: &BuildOptions) -> Result<Rendered, Error> {
         facts_cited: cited.len(),
         pages: page_count,
         files: files.len(),
+        timings: clock.laps,
     };
     Ok(Rendered { files, stats })
 }
@@ -159,8 +191,11 @@ pub fn render(options: &BuildOptions) -> Result<Rendered, Error> {
 /// Renders and writes the site; the output folder changes only if everything succeeded.
 pub fn build(options: &BuildOptions) -> Result<Stats, Error> {
     let rendered = render(options)?;
+    let start = Instant::now();
     output::write_site(&options.output, &rendered.files)?;
-    Ok(rendered.stats)
+    let mut stats = rendered.stats;
+    stats.timings.push(("write", start.elapsed()));
+    Ok(stats)
 }
 
 /// Whether `site.yaml` sets `key` itself (rather than relying on the default).
@@ -195,6 +230,16 @@ pub fn summary(stats: &Stats, output: &Path, elapsed: Duration) -> String {
         output.display(),
         elapsed,
     )
+}
+
+/// One line of per-stage wall times: `config+theme 3ms · load 41ms · ...`.
+pub fn timings_line(stats: &Stats) -> String {
+    stats
+        .timings
+        .iter()
+        .map(|(stage, took)| format!("{stage} {took:.1?}"))
+        .collect::<Vec<_>>()
+        .join(" · ")
 }
 
 fn plural(n: usize) -> &'static str {

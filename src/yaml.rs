@@ -72,7 +72,10 @@ fn clean_message(raw: &str, first_line: usize) -> String {
         _ => message,
     };
     let mut message = if let Some(rest) = message.strip_prefix("unknown field ") {
-        match rest.split_once(", expected one of ") {
+        let expected = rest
+            .split_once(", expected one of ")
+            .or_else(|| rest.split_once(", expected "));
+        match expected {
             Some((key, expected)) => {
                 format!(
                     "unknown key {key} (expected one of: {})",

@@ -61,7 +61,7 @@ fn bad_date() {
     let brief = "---\ntitle: X\ndate: 2022-02-30\n---\nx\n";
     assert_eq!(
         build_error(&[("content/briefs/a.md", brief)]),
-        "content/briefs/a.md:3:7: error: front matter: invalid date `2022-02-30`, expected a real calendar day written YYYY-MM-DD\n  |\n3 | date: 2022-02-30\n  |       ^^^^^^^^^^\n"
+        "content/briefs/a.md:3:7: error: front matter: invalid date `2022-02-30`, expected a real calendar day written YYYY-MM-DD (optionally with a time: YYYY-MM-DDTHH:MM:SSZ)\n  |\n3 | date: 2022-02-30\n  |       ^^^^^^^^^^\n"
     );
 }
 
@@ -113,7 +113,7 @@ fn errors_in_several_files_are_reported_together_sorted() {
     assert_eq!(
         report,
         "content/briefs/a.md:4:1: error: front matter: unknown key `foo` (expected one of: title, date, author, tags, summary, source_url, image, draft, context, slug)\n  |\n4 | foo: 1\n  | ^^^\n\
-content/briefs/b.md:3:7: error: front matter: invalid date `2022-13-01`, expected a real calendar day written YYYY-MM-DD\n  |\n3 | date: 2022-13-01\n  |       ^^^^^^^^^^\n\
+content/briefs/b.md:3:7: error: front matter: invalid date `2022-13-01`, expected a real calendar day written YYYY-MM-DD (optionally with a time: YYYY-MM-DDTHH:MM:SSZ)\n  |\n3 | date: 2022-13-01\n  |       ^^^^^^^^^^\n\
 content/knowledge.yaml:2:9: error: invalid fact id `Bad_Id`, expected lowercase letters, digits and `-`\n  |\n2 |   - id: Bad_Id\n  |         ^^^^^^\n\
 3 errors\n"
     );
