@@ -14,7 +14,7 @@ use serde::Deserialize;
 use crate::content::is_web_url;
 use crate::date::Date;
 use crate::error::{Error, SourceText, Span};
-use crate::matcher::Matcher;
+use crate::matcher::{Matcher, fold};
 use crate::yaml;
 
 #[derive(Debug, Deserialize)]
@@ -267,7 +267,7 @@ fn check_across_facts(
                 .map_or(source.text.len(), |(_, next)| *next),
         };
         for term in &fact.terms {
-            let key = term.to_lowercase();
+            let key = fold(term);
             match terms.get(&key) {
                 Some(&other) if other != index => errors.push(Error::user(
                     entry.value(term, &fact.span),
@@ -317,6 +317,7 @@ mod tests {
     #[test]
     fn duplicate_ids_and_shared_terms_are_reported_together() {
         let text = format!("{TWO}  - id: war\n    title: Again\n    terms: [Peace]\n");
+        assert!(parse(SourceText::new("k.yaml", text.clone())).is_err());
         let report = parse(SourceText::new("k.yaml", text)).unwrap_err().report();
         assert!(
             report
@@ -330,6 +331,16 @@ mod tests {
             "{report}"
         );
         assert!(report.ends_with("2 errors\n"));
+    }
+
+    #[test]
+    fn terms_that_fold_alike_are_one_term() {
+        let text = "entries:\n  - id: a\n    title: A\n    terms: [\"Turkey's role\"]\n  - id: b\n    title: B\n    terms: [\"TURKEY’S ROLE\"]\n";
+        let report = parse(SourceText::new("k.yaml", text)).unwrap_err().report();
+        assert!(
+            report.contains("is claimed by two facts: `a` and `b`"),
+            "{report}"
+        );
     }
 
     #[test]

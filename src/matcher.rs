@@ -89,7 +89,8 @@ impl Matcher {
 }
 
 /// Case folding of terms; text is folded by [`Folded`] with the same [`fold_char`].
-fn fold(text: &str) -> String {
+/// The form a term is matched in: two terms that fold alike are the same term to the matcher.
+pub fn fold(text: &str) -> String {
     text.chars().flat_map(fold_char).collect()
 }
 
