@@ -311,7 +311,16 @@ impl State<'_, '_> {
         for (offset, label) in &run.refs {
             items.push((*offset, Item::AuthorRef(label.clone())));
         }
-        let explicit = find_explicit_citations(&run.text);
+        // `\[^x]` is the author asking for the literal text. Depending on what precedes it,
+        // the escaped bracket starts a text event at the backslash or just after it.
+        let body = self.brief.body().as_bytes();
+        let explicit: Vec<_> = find_explicit_citations(&run.text)
+            .into_iter()
+            .filter(|(range, _)| {
+                let at = run.body_offset(range.start);
+                body.get(at) != Some(&b'\\') && (at == 0 || body.get(at - 1) != Some(&b'\\'))
+            })
+            .collect();
         for (range, id) in &explicit {
             items.push((
                 range.start,

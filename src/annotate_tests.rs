@@ -362,6 +362,15 @@ fn context_off_keeps_explicit_citations_only() {
 }
 
 #[test]
+fn an_escaped_bracket_keeps_a_literal_citation() {
+    let kb = kb(KB);
+    let brief = brief("Write \\[^peace] to cite, and \\[^nope] is no error.\n");
+    let a = run(&brief, &kb);
+    assert!(a.citations.is_empty());
+    assert!(a.footnotes.is_empty());
+}
+
+#[test]
 fn author_and_fact_footnotes_share_one_numbering_by_first_appearance() {
     let kb = kb(KB);
     let brief =
