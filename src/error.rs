@@ -8,6 +8,7 @@
 
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 /// Where in a user's file something went wrong. Built by [`SourceText::span`] so line and column
 /// always agree with the text the user sees in an editor.
@@ -28,6 +29,9 @@ pub struct Span {
 pub struct SourceText {
     pub path: PathBuf,
     pub text: String,
+    /// Byte offset of each line start, computed on first use: the annotate stage makes a span
+    /// for every mention, and counting newlines from the top each time made that quadratic.
+    line_starts: OnceLock<Vec<usize>>,
 }
 
 impl SourceText {
@@ -35,7 +39,16 @@ impl SourceText {
         SourceText {
             path: path.into(),
             text: text.into(),
+            line_starts: OnceLock::new(),
         }
+    }
+
+    fn line_starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        })
     }
 
     /// The span of `len` bytes starting at byte `offset`. Offsets past the end are clamped, and
@@ -45,11 +58,10 @@ impl SourceText {
         while !self.text.is_char_boundary(offset) {
             offset -= 1;
         }
-        let line_start = self.text[..offset].rfind('\n').map_or(0, |i| i + 1);
-        let line_end = self.text[offset..]
-            .find('\n')
-            .map_or(self.text.len(), |i| offset + i);
-        let line = self.text[..line_start].matches('\n').count() + 1;
+        let starts = self.line_starts();
+        let line = starts.partition_point(|&start| start <= offset);
+        let line_start = starts[line - 1];
+        let line_end = starts.get(line).map_or(self.text.len(), |&next| next - 1);
         let col = self.text[line_start..offset].chars().count() + 1;
         let source_line = self.text[line_start..line_end].trim_end_matches('\r');
         let mut end = (offset + len).min(line_end);
