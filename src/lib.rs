@@ -15,6 +15,7 @@ pub mod highlight;
 pub mod knowledge;
 pub mod markdown;
 pub mod matcher;
+pub mod metadata;
 pub mod output;
 pub mod pipeline;
 pub mod site;

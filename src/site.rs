@@ -13,6 +13,7 @@ use crate::content::Brief;
 use crate::date::Date;
 use crate::knowledge::{Fact, KnowledgeBase, Source};
 use crate::markdown::{RenderedBrief, RenderedFootnote};
+use crate::metadata;
 use crate::views::{
     BriefCard, BriefView, FactCard, FactLink, FactView, FootnoteView, ImageView, PageData,
     PageLink, PageMeta, Paginator, SiteView, SourceView, TagLink, TagView, WindowView,
@@ -128,16 +129,20 @@ pub fn assemble(
         pages.push(Page {
             path: format!("briefs/{}/index.html", rendered.brief.slug),
             template: "brief.html",
-            meta: meta(
-                &rendered.brief.meta.title,
-                rendered
-                    .brief
-                    .meta
-                    .summary
-                    .as_deref()
-                    .unwrap_or(&config.description),
-                view.card.url.clone(),
-                "brief",
+            meta: metadata::brief_meta(
+                meta(
+                    &rendered.brief.meta.title,
+                    rendered
+                        .brief
+                        .meta
+                        .summary
+                        .as_deref()
+                        .unwrap_or(&config.description),
+                    view.card.url.clone(),
+                    "brief",
+                ),
+                &view,
+                config,
             ),
             data: PageData::Brief {
                 brief: Box::new(view),
@@ -180,6 +185,11 @@ fn meta(title: &str, description: &str, url: String, kind: &'static str) -> Page
         description: description.to_string(),
         url,
         kind,
+        og_type: "website",
+        image: None,
+        image_alt: None,
+        published: None,
+        json_ld_html: None,
     }
 }
 

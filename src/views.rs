@@ -35,6 +35,17 @@ pub struct PageMeta {
     pub url: String,
     /// Which kind of page: `brief`, `index`, `fact`, `facts`, `tags`, `tag`, `404`.
     pub kind: &'static str,
+    /// OpenGraph type: `article` for briefs, `website` otherwise.
+    pub og_type: &'static str,
+    /// Absolute URL of the page's image (a brief's), for OpenGraph and Twitter cards.
+    pub image: Option<String>,
+    pub image_alt: Option<String>,
+    /// Publication date (`YYYY-MM-DD`) of a brief.
+    pub published: Option<String>,
+    /// JSON-LD (`NewsArticle` for briefs), serialised and escaped so it can sit inside
+    /// `<script type="application/ld+json">` (`<`, `>` and `&` are `\u` escapes); templates
+    /// mark it safe.
+    pub json_ld_html: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
