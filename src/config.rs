@@ -139,7 +139,8 @@ pub fn parse(source: SourceText) -> Result<LoadedConfig, Error> {
         yaml::parse(&source, &source.text, 1, "site.yaml")?
     };
     let mut loaded = LoadedConfig { config, source };
-    loaded.config.base_url = check_base_url(&loaded, &loaded.config.base_url.clone())?;
+    loaded.config.base_url = check_base_url(&loaded.config.base_url)
+        .map_err(|message| loaded.error_at("base_url", message))?;
     if loaded.config.paginate == 0 {
         return Err(loaded.error_at("paginate", "`paginate` must be at least 1"));
     }
@@ -149,7 +150,8 @@ pub fn parse(source: SourceText) -> Result<LoadedConfig, Error> {
 impl LoadedConfig {
     /// Replaces the base URL (from `--base-url`), with the same checks as the file's value.
     pub fn with_base_url(mut self, base_url: &str) -> Result<Self, Error> {
-        self.config.base_url = check_base_url(&self, base_url)?;
+        self.config.base_url = check_base_url(base_url)
+            .map_err(|message| Error::Usage(format!("--base-url: {message}")))?;
         Ok(self)
     }
 
@@ -177,7 +179,7 @@ impl LoadedConfig {
 
 /// A base URL is either absolute with an http(s) scheme and a host, or a path starting with `/`.
 /// The result always ends with `/` so joining never doubles or drops a slash.
-fn check_base_url(loaded: &LoadedConfig, raw: &str) -> Result<String, Error> {
+fn check_base_url(raw: &str) -> Result<String, String> {
     let url = raw.trim();
     let valid = if let Some(rest) = url
         .strip_prefix("https://")
@@ -192,12 +194,9 @@ fn check_base_url(loaded: &LoadedConfig, raw: &str) -> Result<String, Error> {
             .chars()
             .any(|c| c.is_whitespace() || c == '"' || c == '<')
     {
-        return Err(loaded.error_at(
-            "base_url",
-            format!(
-                "invalid base_url `{url}`, expected an http(s) URL such as \
-                 `https://user.github.io/repo/` or a path starting with `/`"
-            ),
+        return Err(format!(
+            "invalid base_url `{url}`, expected an http(s) URL such as \
+             `https://user.github.io/repo/` or a path starting with `/`"
         ));
     }
     let mut url = url.to_string();

@@ -106,6 +106,9 @@ pub enum Error {
     /// A mistake that belongs to a file but to no position in it (an empty file, say).
     #[error("{path}: {message}", path = path.display())]
     File { path: PathBuf, message: String },
+    /// A command-line value that is wrong (the option names itself in the message).
+    #[error("{0}")]
+    Usage(String),
     /// The file system refused something.
     #[error("{action} {path}: {source}", path = path.display())]
     Io {
@@ -159,6 +162,7 @@ impl Error {
             }
             Error::File { path, message } => (path.clone(), 0, 0, message.clone()),
             Error::Io { path, .. } => (path.clone(), 0, 0, self.to_string()),
+            Error::Usage(message) => (PathBuf::new(), 0, 0, message.clone()),
             Error::Many(_) => (PathBuf::new(), 0, 0, String::new()),
         }
     }

@@ -6,6 +6,7 @@
 //! of every error a user can hit; `atomic` checks a failed build keeps the previous site.
 
 mod atomic;
+mod cli;
 mod errors;
 mod fixtures;
 mod support;
