@@ -39,6 +39,11 @@ pub struct SiteConfig {
     pub unsafe_html: bool,
     /// Custom domain written to `public/CNAME` when not empty. Default: empty.
     pub cname: String,
+    /// The social-card image (a path under the site, or a URL) of pages that have no PNG,
+    /// JPEG, GIF or WebP image of their own: link previews do not render SVG. Default: none.
+    pub image: String,
+    /// Text alternative of `image`. Default: empty.
+    pub image_alt: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -80,6 +85,8 @@ impl Default for SiteConfig {
             markdown: MarkdownConfig::default(),
             unsafe_html: false,
             cname: String::new(),
+            image: String::new(),
+            image_alt: String::new(),
         }
     }
 }

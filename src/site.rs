@@ -143,6 +143,7 @@ pub fn assemble(
                 ),
                 &view,
                 config,
+                &urls,
             ),
             data: PageData::Brief {
                 brief: Box::new(view),
@@ -165,6 +166,7 @@ pub fn assemble(
         data: PageData::NotFound {},
     });
 
+    metadata::default_images(config, &urls, &mut pages);
     Site {
         view: SiteView {
             title: config.title.clone(),

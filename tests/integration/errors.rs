@@ -131,7 +131,7 @@ fn site_yaml_type_error() {
 fn site_yaml_unknown_key() {
     assert_eq!(
         build_error(&[("site.yaml", "title: X\nbase_ulr: /x/\n")]),
-        "site.yaml:2:1: error: site.yaml: unknown key `base_ulr` (expected one of: title, base_url, language, description, theme, knowledge, paginate, footnotes, highlight, markdown, unsafe_html, cname)\n  |\n2 | base_ulr: /x/\n  | ^^^^^^^^\n"
+        "site.yaml:2:1: error: site.yaml: unknown key `base_ulr` (expected one of: title, base_url, language, description, theme, knowledge, paginate, footnotes, highlight, markdown, unsafe_html, cname, image, image_alt)\n  |\n2 | base_ulr: /x/\n  | ^^^^^^^^\n"
     );
 }
 
