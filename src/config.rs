@@ -39,6 +39,8 @@ pub struct SiteConfig {
     pub unsafe_html: bool,
     /// Custom domain written to `public/CNAME` when not empty. Default: empty.
     pub cname: String,
+    /// Most briefs in `atom.xml` and in each tag's feed, newest first; 0 for all. Default: 20.
+    pub feed_limit: usize,
     /// The social-card image (a path under the site, or a URL) of pages that have no PNG,
     /// JPEG, GIF or WebP image of their own: link previews do not render SVG. Default: none.
     pub image: String,
@@ -85,6 +87,7 @@ impl Default for SiteConfig {
             markdown: MarkdownConfig::default(),
             unsafe_html: false,
             cname: String::new(),
+            feed_limit: 20,
             image: String::new(),
             image_alt: String::new(),
         }

@@ -26,6 +26,9 @@ pub const BRIEFS_DIR: &str = "content/briefs";
 pub struct FrontMatter {
     pub title: String,
     pub date: Date,
+    /// When the brief was last changed, if after `date`: feeds and the sitemap report it.
+    #[serde(default)]
+    pub updated: Option<Date>,
     #[serde(default)]
     pub author: Option<String>,
     #[serde(default)]
@@ -160,6 +163,12 @@ pub fn parse_brief(source: SourceText) -> Result<Brief, Error> {
             slug
         }
     };
+    if meta.updated.is_some_and(|updated| updated < meta.date) {
+        return Err(at_key(
+            "updated",
+            format!("`updated` is before `date` ({})", meta.date),
+        ));
+    }
     if let Some(url) = &meta.source_url {
         if !is_web_url(url) {
             return Err(at_key(

@@ -18,6 +18,8 @@ use serde::{Deserialize, Deserializer};
 pub struct Date {
     day: NaiveDate,
     time: Option<NaiveTime>,
+    /// The UTC offset written with the time, in seconds east; `None` for no offset or no time.
+    offset: Option<i32>,
 }
 
 const MONTHS: [&str; 12] = [
@@ -52,19 +54,28 @@ impl Date {
         }
         let day = NaiveDate::parse_from_str(&text[..10], "%Y-%m-%d").ok()?;
         if text.len() == 10 {
-            return Some(Date { day, time: None });
+            return Some(Date {
+                day,
+                time: None,
+                offset: None,
+            });
         }
         let normalised = text.replacen(' ', "T", 1);
-        let time = if let Ok(with_offset) = DateTime::parse_from_rfc3339(&normalised) {
-            with_offset.naive_local()
+        let (time, offset) = if let Ok(with_offset) = DateTime::parse_from_rfc3339(&normalised) {
+            (
+                with_offset.naive_local(),
+                Some(with_offset.offset().local_minus_utc()),
+            )
         } else {
-            ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M"]
+            let time = ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M"]
                 .iter()
-                .find_map(|format| NaiveDateTime::parse_from_str(&normalised, format).ok())?
+                .find_map(|format| NaiveDateTime::parse_from_str(&normalised, format).ok())?;
+            (time, None)
         };
         Some(Date {
             day,
             time: Some(time.time()),
+            offset,
         })
     }
 
@@ -74,7 +85,23 @@ impl Date {
         Date {
             day: self.day,
             time: None,
+            offset: None,
         }
+    }
+
+    /// `2022-08-04T18:48:12+04:00`, as Atom requires: a day alone is taken as midnight UTC, and
+    /// a time without an offset as UTC, since no clock or time zone may change the output.
+    pub fn rfc3339(self) -> String {
+        let time = self.time.unwrap_or_default().format("%H:%M:%S");
+        let offset = match self.offset {
+            None | Some(0) => "Z".to_string(),
+            Some(seconds) => {
+                let sign = if seconds < 0 { '-' } else { '+' };
+                let minutes = seconds.unsigned_abs() / 60;
+                format!("{sign}{:02}:{:02}", minutes / 60, minutes % 60)
+            }
+        };
+        format!("{}T{time}{offset}", self.day.format("%Y-%m-%d"))
     }
 
     /// `2022-08-04`, for `<time datetime>`, sitemaps and machine readers.
@@ -132,6 +159,21 @@ mod tests {
         let offset = Date::parse("2022-08-04T23:30:00+04:00").unwrap();
         assert!(day < morning && morning < evening && evening < offset);
         assert_eq!(offset.iso(), "2022-08-04");
+    }
+
+    #[test]
+    fn rfc3339_keeps_the_written_offset() {
+        let rfc = |text: &str| Date::parse(text).unwrap().rfc3339();
+        assert_eq!(rfc("2022-08-04"), "2022-08-04T00:00:00Z");
+        assert_eq!(rfc("2022-08-04 18:30"), "2022-08-04T18:30:00Z");
+        assert_eq!(
+            rfc("2022-08-04T23:30:00+04:00"),
+            "2022-08-04T23:30:00+04:00"
+        );
+        assert_eq!(
+            rfc("2022-08-04T23:30:00-05:30"),
+            "2022-08-04T23:30:00-05:30"
+        );
     }
 
     #[test]

@@ -152,14 +152,15 @@ pub fn render(options: &BuildOptions) -> Result<Rendered, Error> {
     clock.lap("markdown");
     let site = site::assemble(config, &knowledge, &notes_html, &rendered);
     clock.lap("site");
-    let pages = renderer.render(&site)?;
+    let rendered_files = renderer.render(&site)?;
     clock.lap("render");
 
-    let mut files: Vec<OutputFile> = pages
+    let page_count = site.pages.len();
+    let mut files: Vec<OutputFile> = rendered_files
         .into_iter()
-        .map(|(path, html)| OutputFile::new(path, html))
+        .chain(site.files)
+        .map(|(path, text)| OutputFile::new(path, text))
         .collect();
-    let page_count = files.len();
     for (path, bytes) in &theme.static_files {
         files.push(OutputFile::new(format!("static/{path}"), bytes.clone()));
     }

@@ -11,9 +11,11 @@ use std::collections::BTreeMap;
 use crate::config::SiteConfig;
 use crate::content::Brief;
 use crate::date::Date;
+use crate::feeds::{self, Feed};
 use crate::knowledge::{Fact, KnowledgeBase, Source};
 use crate::markdown::{RenderedBrief, RenderedFootnote};
 use crate::metadata;
+use crate::publish;
 use crate::views::{
     BriefCard, BriefView, FactCard, FactLink, FactView, FootnoteView, ImageView, PageData,
     PageLink, PageMeta, Paginator, SiteView, SourceView, TagLink, TagView, WindowView,
@@ -37,6 +39,11 @@ pub struct Page {
 pub struct Site {
     pub view: SiteView,
     pub pages: Vec<Page>,
+    /// Atom feeds, rendered after the pages because each entry reuses its brief's context.
+    pub feeds: Vec<Feed>,
+    /// Files made without templates (`sitemap.xml`, `robots.txt`, `search-index.json`):
+    /// `(output path, content)`.
+    pub files: Vec<(String, String)>,
 }
 
 /// Builds every URL of the site from the base URL, so the path prefix is never forgotten.
@@ -87,6 +94,11 @@ impl Urls {
 
     pub fn static_dir(&self) -> String {
         format!("{}static/", self.base)
+    }
+
+    /// `url` without the base prefix, for files that must work wherever the site is served.
+    pub fn relative<'u>(&self, url: &'u str) -> &'u str {
+        url.strip_prefix(self.base.as_str()).unwrap_or(url)
     }
 
     /// An author-given path or URL: absolute http(s) URLs stay, paths are put under the base.
@@ -140,7 +152,8 @@ pub fn assemble(
                         .unwrap_or(&config.description),
                     view.card.url.clone(),
                     "brief",
-                ),
+                )
+                .updated(Some(view.card.updated.clone())),
                 &view,
                 config,
                 &urls,
@@ -152,7 +165,7 @@ pub fn assemble(
     }
 
     index_pages(config, &urls, &cards, &mut pages);
-    fact_pages(&urls, knowledge, notes_html, &order, &cards, &mut pages);
+    let facts = fact_pages(&urls, knowledge, notes_html, &order, &cards, &mut pages);
     tag_pages(&urls, &order, &cards, &mut pages);
     pages.push(Page {
         path: "404.html".into(),
@@ -166,7 +179,27 @@ pub fn assemble(
         data: PageData::NotFound {},
     });
 
+    pages.push(Page {
+        path: "search/index.html".into(),
+        template: "search.html",
+        meta: meta(
+            "Search",
+            &config.description,
+            urls.asset("search/"),
+            "search",
+        ),
+        data: PageData::Search {},
+    });
     metadata::default_images(config, &urls, &mut pages);
+    let feeds = feeds::build(config, &urls, &order, &cards);
+    let files = vec![
+        ("sitemap.xml".to_string(), publish::sitemap(&pages)),
+        ("robots.txt".to_string(), publish::robots(&urls)),
+        (
+            "search-index.json".to_string(),
+            publish::search_index(&urls, &cards, &facts),
+        ),
+    ];
     Site {
         view: SiteView {
             title: config.title.clone(),
@@ -178,7 +211,14 @@ pub fn assemble(
             generator: format!("briefing {}", env!("CARGO_PKG_VERSION")),
         },
         pages,
+        feeds,
+        files,
     }
+}
+
+/// The newest `updated` date among `cards`, for a listing's sitemap `lastmod`.
+fn newest(cards: &[BriefCard]) -> Option<String> {
+    cards.iter().map(|card| card.updated.clone()).max()
 }
 
 fn meta(title: &str, description: &str, url: String, kind: &'static str) -> PageMeta {
@@ -191,6 +231,7 @@ fn meta(title: &str, description: &str, url: String, kind: &'static str) -> Page
         image: None,
         image_alt: None,
         published: None,
+        updated: None,
         json_ld_html: None,
     }
 }
@@ -202,6 +243,7 @@ fn card(urls: &Urls, brief: &Brief) -> BriefCard {
         title: brief.meta.title.clone(),
         date: brief.meta.date.iso(),
         date_human: brief.meta.date.human(),
+        updated: brief.meta.updated.unwrap_or(brief.meta.date).iso(),
         author: brief.meta.author.clone(),
         summary: brief.meta.summary.clone(),
         tags: brief
@@ -334,7 +376,8 @@ fn index_pages(config: &SiteConfig, urls: &Urls, cards: &[BriefCard], pages: &mu
                 &config.description,
                 urls.index_page(number),
                 "index",
-            ),
+            )
+            .updated(chunk.and_then(newest)),
             data: PageData::Index {
                 briefs: chunk.map(<[BriefCard]>::to_vec).unwrap_or_default(),
                 paginator,
@@ -350,7 +393,7 @@ fn fact_pages(
     newest_first: &[&RenderedBrief],
     cards: &[BriefCard],
     pages: &mut Vec<Page>,
-) {
+) -> Vec<FactCard> {
     let mut cited_by: Vec<Vec<BriefCard>> = vec![Vec::new(); knowledge.facts.len()];
     for (rendered, card) in newest_first.iter().zip(cards) {
         for fact in rendered.facts() {
@@ -383,7 +426,8 @@ fn fact_pages(
                 &first_sentence(&fact.note),
                 view.url.clone(),
                 "fact",
-            ),
+            )
+            .updated(newest(&view.cited_by)),
             data: PageData::Fact {
                 fact: Box::new(view),
             },
@@ -404,8 +448,11 @@ fn fact_pages(
             urls.facts(),
             "facts",
         ),
-        data: PageData::Facts { facts: listing },
+        data: PageData::Facts {
+            facts: listing.clone(),
+        },
     });
+    listing
 }
 
 fn tag_pages(
@@ -436,7 +483,8 @@ fn tag_pages(
         pages.push(Page {
             path: format!("tags/{slug}/index.html"),
             template: "tag.html",
-            meta: meta(&format!("Tagged “{name}”"), "", tag.url.clone(), "tag"),
+            meta: meta(&format!("Tagged “{name}”"), "", tag.url.clone(), "tag")
+                .updated(newest(&briefs)),
             data: PageData::Tag { tag, briefs },
         });
     }

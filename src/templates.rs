@@ -14,7 +14,7 @@ use crate::site::Site;
 use crate::theme::Theme;
 
 /// Templates every theme must provide (the embedded default theme always does).
-pub const REQUIRED: [&str; 7] = [
+pub const REQUIRED: [&str; 10] = [
     "index.html",
     "brief.html",
     "fact.html",
@@ -22,7 +22,18 @@ pub const REQUIRED: [&str; 7] = [
     "tag.html",
     "tags.html",
     "404.html",
+    "search.html",
+    FEED,
+    FEED_ENTRY,
 ];
+
+/// A page's output path and HTML, plus its feed entry content when a feed lists it.
+type RenderedPage = (String, String, Option<String>);
+
+/// The Atom template, given `feed` ([`crate::feeds::FeedView`]).
+const FEED: &str = "atom.xml";
+/// One feed entry's content, given the same context as the brief's page.
+const FEED_ENTRY: &str = "feed_entry.html";
 
 /// A compiled template environment, with the sources kept for error messages.
 pub struct Renderer {
@@ -54,41 +65,85 @@ pub fn compile(theme: Theme) -> Result<Renderer, Error> {
 }
 
 impl Renderer {
-    /// Renders every page of `site`, in order: `(output path, HTML)`.
+    /// Renders every page of `site`, in order, then its feeds: `(output path, text)`.
     pub fn render(&self, site: &Site) -> Result<Vec<(String, String)>, Error> {
         let mut shared = Context::new();
         shared.insert("site", &site.view);
-        let results: Vec<Result<(String, String), Error>> = site
+        // Feed entries reuse their brief page's context; render them with the page, so no
+        // context outlives its page.
+        let mut in_feeds = vec![false; site.pages.len()];
+        for feed in &site.feeds {
+            for &page in &feed.entry_pages {
+                in_feeds[page] = true;
+            }
+        }
+        let rendered: Vec<Result<RenderedPage, Error>> = site
             .pages
             .par_iter()
-            .map(|page| {
+            .zip(&in_feeds)
+            .map(|(page, &in_feed)| {
                 let mut context = Context::from_serialize(&page.data)
                     .map_err(|error| convert(&self.theme, Some(page.template), &error))?;
                 context.extend(shared.clone());
                 context.insert("page", &page.meta);
-                let html = self
-                    .tera
-                    .render(page.template, &context)
-                    .map_err(|error| convert(&self.theme, Some(page.template), &error))?;
-                Ok((page.path.clone(), html))
+                let html = self.render_one(page.template, &context)?;
+                let entry = if in_feed {
+                    Some(self.render_one(FEED_ENTRY, &context)?)
+                } else {
+                    None
+                };
+                Ok((page.path.clone(), html, entry))
             })
             .collect();
-        let mut pages = Vec::with_capacity(results.len());
-        let mut errors = Vec::new();
-        for result in results {
-            match result {
-                Ok(page) => pages.push(page),
-                Err(error) => errors.push(error),
+        let mut entries = vec![String::new(); site.pages.len()];
+        let mut files = Vec::with_capacity(site.pages.len() + site.feeds.len());
+        for (index, (path, html, entry)) in gather(rendered)?.into_iter().enumerate() {
+            files.push((path, html));
+            if let Some(entry) = entry {
+                entries[index] = entry;
             }
         }
-        if !errors.is_empty() {
-            // One broken template fails every page that uses it: report each place once.
-            let mut seen = std::collections::BTreeSet::new();
-            errors.retain(|error| seen.insert(error.report()));
-            Error::collect(errors)?;
-        }
-        Ok(pages)
+        let feeds = site
+            .feeds
+            .par_iter()
+            .map(|feed| {
+                let mut view = feed.view.clone();
+                for (entry, &page) in view.entries.iter_mut().zip(&feed.entry_pages) {
+                    entry.content_html.clone_from(&entries[page]);
+                }
+                let mut context = shared.clone();
+                context.insert("feed", &view);
+                Ok((feed.path.clone(), self.render_one(FEED, &context)?))
+            })
+            .collect();
+        files.extend(gather(feeds)?);
+        Ok(files)
     }
+
+    fn render_one(&self, template: &str, context: &Context) -> Result<String, Error> {
+        self.tera
+            .render(template, context)
+            .map_err(|error| convert(&self.theme, Some(template), &error))
+    }
+}
+
+/// The results in order, or every error once: one broken template fails every page that uses
+/// it, and is reported once per place.
+fn gather<T>(results: Vec<Result<T, Error>>) -> Result<Vec<T>, Error> {
+    let mut values = Vec::with_capacity(results.len());
+    let mut errors = Vec::new();
+    for result in results {
+        match result {
+            Ok(value) => values.push(value),
+            Err(error) => errors.push(error),
+        }
+    }
+    if !errors.is_empty() {
+        let mut seen = std::collections::BTreeSet::new();
+        errors.retain(|error| seen.insert(error.report()));
+        Error::collect(errors)?;
+    }
+    Ok(values)
 }
 
 /// Turns a Tera error into a located error in the template file that caused it.

@@ -25,6 +25,14 @@ pub struct SiteView {
     pub generator: String,
 }
 
+impl PageMeta {
+    /// The same metadata with `updated` set.
+    pub fn updated(mut self, updated: Option<String>) -> PageMeta {
+        self.updated = updated;
+        self
+    }
+}
+
 /// Per-page values for `<head>`.
 #[derive(Debug, Clone, Serialize)]
 pub struct PageMeta {
@@ -42,6 +50,9 @@ pub struct PageMeta {
     pub image_alt: Option<String>,
     /// Publication date (`YYYY-MM-DD`) of a brief.
     pub published: Option<String>,
+    /// Newest date (`YYYY-MM-DD`) an author gave to what the page shows: a brief's `updated`
+    /// or `date`, a listing's newest brief. The sitemap's `lastmod`.
+    pub updated: Option<String>,
     /// JSON-LD (`NewsArticle` for briefs), serialised and escaped so it can sit inside
     /// `<script type="application/ld+json">` (`<`, `>` and `&` are `\u` escapes); templates
     /// mark it safe.
@@ -70,6 +81,8 @@ pub struct BriefCard {
     pub title: String,
     pub date: String,
     pub date_human: String,
+    /// `YYYY-MM-DD` of the `updated` front matter, or the date when the brief has none.
+    pub updated: String,
     pub author: Option<String>,
     pub summary: Option<String>,
     pub tags: Vec<TagLink>,
@@ -200,4 +213,7 @@ pub enum PageData {
     },
     /// `404.html`
     NotFound {},
+    /// `search.html`: the results page of the client-side search; the script fills it from
+    /// `search-index.json`.
+    Search {},
 }

@@ -35,7 +35,7 @@ fn unknown_front_matter_key() {
     let brief = "---\ntitel: \"X\"\ndate: 2022-01-01\n---\nx\n";
     assert_eq!(
         build_error(&[("content/briefs/a.md", brief)]),
-        "content/briefs/a.md:2:1: error: front matter: unknown key `titel` (expected one of: title, date, author, tags, summary, source_url, image, draft, context, slug)\n  |\n2 | titel: \"X\"\n  | ^^^^^\n"
+        "content/briefs/a.md:2:1: error: front matter: unknown key `titel` (expected one of: title, date, updated, author, tags, summary, source_url, image, draft, context, slug)\n  |\n2 | titel: \"X\"\n  | ^^^^^\n"
     );
 }
 
@@ -112,7 +112,7 @@ fn errors_in_several_files_are_reported_together_sorted() {
     ]);
     assert_eq!(
         report,
-        "content/briefs/a.md:4:1: error: front matter: unknown key `foo` (expected one of: title, date, author, tags, summary, source_url, image, draft, context, slug)\n  |\n4 | foo: 1\n  | ^^^\n\
+        "content/briefs/a.md:4:1: error: front matter: unknown key `foo` (expected one of: title, date, updated, author, tags, summary, source_url, image, draft, context, slug)\n  |\n4 | foo: 1\n  | ^^^\n\
 content/briefs/b.md:3:7: error: front matter: invalid date `2022-13-01`, expected a real calendar day written YYYY-MM-DD (optionally with a time: YYYY-MM-DDTHH:MM:SSZ)\n  |\n3 | date: 2022-13-01\n  |       ^^^^^^^^^^\n\
 content/knowledge.yaml:2:9: error: invalid fact id `Bad_Id`, expected lowercase letters, digits and `-`\n  |\n2 |   - id: Bad_Id\n  |         ^^^^^^\n\
 3 errors\n"
@@ -131,7 +131,7 @@ fn site_yaml_type_error() {
 fn site_yaml_unknown_key() {
     assert_eq!(
         build_error(&[("site.yaml", "title: X\nbase_ulr: /x/\n")]),
-        "site.yaml:2:1: error: site.yaml: unknown key `base_ulr` (expected one of: title, base_url, language, description, theme, knowledge, paginate, footnotes, highlight, markdown, unsafe_html, cname, image, image_alt)\n  |\n2 | base_ulr: /x/\n  | ^^^^^^^^\n"
+        "site.yaml:2:1: error: site.yaml: unknown key `base_ulr` (expected one of: title, base_url, language, description, theme, knowledge, paginate, footnotes, highlight, markdown, unsafe_html, cname, feed_limit, image, image_alt)\n  |\n2 | base_ulr: /x/\n  | ^^^^^^^^\n"
     );
 }
 
@@ -217,6 +217,6 @@ fn template_rendering_error() {
     ]);
     assert_eq!(
         report,
-        "themes/broken/templates/brief.html:1:13: error: template: Field `no_such_field` is not defined. Available fields: author, body_html, date, date_human, facts, footnotes, image, next, previous, reading_minutes, slug, source_url, summary, tags, title, url, word_count\n  |\n1 | <p>{{ brief.no_such_field.deeper }}</p>\n  |             ^^^^^^^^^^^^^\n"
+        "themes/broken/templates/brief.html:1:13: error: template: Field `no_such_field` is not defined. Available fields: author, body_html, date, date_human, facts, footnotes, image, next, previous, reading_minutes, slug, source_url, summary, tags, title, updated, url, word_count\n  |\n1 | <p>{{ brief.no_such_field.deeper }}</p>\n  |             ^^^^^^^^^^^^^\n"
     );
 }
