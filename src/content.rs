@@ -86,6 +86,8 @@ impl Brief {
 #[derive(Debug, Clone, Default)]
 pub struct Corpus {
     pub briefs: Vec<Brief>,
+    /// Drafts this build leaves out, by path, so a link to one can say so.
+    pub left_out: Vec<PathBuf>,
 }
 
 /// Reads every brief under `root/content/briefs`. Drafts are kept only when `include_drafts`.
@@ -115,17 +117,20 @@ pub fn load(root: &Path, include_drafts: bool) -> Result<Corpus, Error> {
         })
         .collect();
     let mut briefs = Vec::new();
+    let mut left_out = Vec::new();
     let mut errors = Vec::new();
     for result in results {
         match result {
-            Ok(brief) if brief.meta.draft && !include_drafts => {}
+            Ok(brief) if brief.meta.draft && !include_drafts => {
+                left_out.push(brief.source.path);
+            }
             Ok(brief) => briefs.push(brief),
             Err(error) => errors.push(error),
         }
     }
     errors.extend(duplicate_slugs(&briefs));
     Error::collect(errors)?;
-    Ok(Corpus { briefs })
+    Ok(Corpus { briefs, left_out })
 }
 
 /// Parses one brief file already in memory.

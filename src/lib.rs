@@ -14,6 +14,7 @@ pub mod error;
 pub mod feeds;
 pub mod highlight;
 pub mod knowledge;
+pub mod links;
 pub mod markdown;
 pub mod matcher;
 pub mod metadata;

@@ -9,11 +9,12 @@
 
 use std::collections::BTreeMap;
 
-use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd, html};
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd, html};
 
 use crate::annotate::{AnnotatedBrief, FootnoteSlot};
 use crate::content::Brief;
 use crate::highlight::Highlighter;
+use crate::links::{LinkMap, Resolved};
 
 /// How bodies and notes are rendered.
 #[derive(Debug, Clone, Copy)]
@@ -22,6 +23,8 @@ pub struct RenderOptions<'h> {
     /// Pass raw HTML through (`unsafe_html: true`); otherwise it is dropped.
     pub unsafe_html: bool,
     pub highlighter: &'h Highlighter,
+    /// Resolves `@/briefs/x.md` and `/root/paths` in links and images.
+    pub links: &'h LinkMap,
 }
 
 /// One footnote of a rendered brief.
@@ -241,7 +244,42 @@ impl<'h, 'e> Rewriter<'h, 'e> {
             Event::Html(_) | Event::InlineHtml(_) if !self.options.unsafe_html => {}
             Event::Start(Tag::HtmlBlock) | Event::End(TagEnd::HtmlBlock)
                 if !self.options.unsafe_html => {}
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest_url = self.resolve(dest_url);
+                self.emit(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }));
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest_url = self.resolve(dest_url);
+                self.emit(Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }));
+            }
             other => self.emit(other),
+        }
+    }
+
+    fn resolve(&self, dest: CowStr<'e>) -> CowStr<'e> {
+        match self.options.links.resolve(&dest) {
+            Resolved::To(url) => url.into(),
+            Resolved::Unchanged | Resolved::Broken(_) => dest,
         }
     }
 

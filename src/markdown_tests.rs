@@ -9,6 +9,7 @@ use crate::content::parse_brief;
 use crate::error::SourceText;
 use crate::highlight::Highlighter;
 use crate::knowledge::{KnowledgeBase, parse};
+use crate::links::LinkMap;
 
 const KB: &str = "\
 entries:
@@ -76,6 +77,7 @@ fn render_with(body: &str, unsafe_html: bool) -> Rendered {
             markdown,
             unsafe_html,
             highlighter: &highlighter,
+            links: &links(),
         },
     );
     Rendered {
@@ -84,6 +86,36 @@ fn render_with(body: &str, unsafe_html: bool) -> Rendered {
         word_count: rendered.word_count,
         knowledge,
     }
+}
+
+/// A site under a subpath with one other brief to link to.
+fn links() -> LinkMap {
+    LinkMap::new(
+        "/repo/",
+        vec![("briefs/other.md".into(), "/repo/briefs/other/".into())],
+        Vec::new(),
+    )
+}
+
+#[test]
+fn internal_and_root_links_are_resolved_under_the_base_path() {
+    let out = render(
+        "See [the other brief](@/briefs/other.md#fn-1), ![map](/static/map.png) and \
+         [a site](https://example.org/x) and [a note](#fn-1).\n",
+    );
+    assert!(
+        out.body_html
+            .contains(r##"<a href="/repo/briefs/other/#fn-1">the other brief</a>"##)
+    );
+    assert!(
+        out.body_html
+            .contains(r#"<img src="/repo/static/map.png" alt="map" />"#)
+    );
+    assert!(
+        out.body_html
+            .contains(r#"<a href="https://example.org/x">a site</a>"#)
+    );
+    assert!(out.body_html.contains(r##"<a href="#fn-1">a note</a>"##));
 }
 
 fn render(body: &str) -> Rendered {
@@ -98,6 +130,7 @@ fn note(text: &str) -> String {
             markdown: markdown_options(true),
             unsafe_html: false,
             highlighter: &highlighter,
+            links: &links(),
         },
     )
 }

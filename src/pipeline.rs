@@ -17,6 +17,7 @@ use crate::content;
 use crate::error::Error;
 use crate::highlight::{self, Highlighter};
 use crate::knowledge;
+use crate::links::{self, LinkMap};
 use crate::markdown::{self, RenderOptions};
 use crate::output::{self, OutputFile};
 use crate::site;
@@ -120,10 +121,20 @@ pub fn render(options: &BuildOptions) -> Result<Rendered, Error> {
         max_per_brief: config.footnotes.max_per_brief,
         markdown: markdown_options,
     };
+    let link_map = link_map(config, &corpus);
     let annotated: Vec<Result<AnnotatedBrief, Error>> = corpus
         .briefs
         .par_iter()
-        .map(|brief| annotate::annotate(brief, &knowledge, annotate_options))
+        .map(|brief| {
+            let broken = links::check(brief, &link_map, markdown_options);
+            match annotate::annotate(brief, &knowledge, annotate_options) {
+                Ok(_) if !broken.is_empty() => Err(Error::Many(broken)),
+                Err(error) if !broken.is_empty() => {
+                    Err(Error::Many(broken.into_iter().chain([error]).collect()))
+                }
+                result => result,
+            }
+        })
         .collect();
     let mut errors = Vec::new();
     let annotated: Vec<AnnotatedBrief> = annotated
@@ -138,6 +149,7 @@ pub fn render(options: &BuildOptions) -> Result<Rendered, Error> {
         markdown: markdown_options,
         unsafe_html: config.unsafe_html,
         highlighter: &highlighter,
+        links: &link_map,
     };
     let notes_html: Vec<String> = knowledge
         .facts
@@ -197,6 +209,27 @@ pub fn build(options: &BuildOptions) -> Result<Stats, Error> {
     let mut stats = rendered.stats;
     stats.timings.push(("write", start.elapsed()));
     Ok(stats)
+}
+
+/// Where `@/briefs/x.md` links point in this build.
+fn link_map(config: &config::SiteConfig, corpus: &content::Corpus) -> LinkMap {
+    let urls = site::Urls::new(&config.base_url);
+    let briefs = corpus
+        .briefs
+        .iter()
+        .map(|brief| {
+            (
+                links::content_path(&brief.source.path),
+                urls.brief(&brief.slug),
+            )
+        })
+        .collect();
+    let drafts = corpus
+        .left_out
+        .iter()
+        .map(|path| links::content_path(path))
+        .collect();
+    LinkMap::new(&config.base_url, briefs, drafts)
 }
 
 /// Whether `site.yaml` sets `key` itself (rather than relying on the default).
