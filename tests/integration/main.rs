@@ -11,3 +11,4 @@ mod errors;
 mod fixtures;
 mod publish;
 mod support;
+mod workflow;

@@ -12,13 +12,12 @@ const BASE: &str = "https://example.org/sub/";
 /// Builds the `basic` fixture (base_url `https://example.org/sub/`) into a temp folder.
 fn built_site() -> BTreeMap<String, Vec<u8>> {
     let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic/site");
-    let out = tempfile::tempdir().unwrap();
-    let output = briefing(
-        &fixture,
-        &["build", "--output", out.path().to_str().unwrap()],
-    );
+    // Inside the temp folder: the build keeps its spare copy next to the output folder.
+    let temp = tempfile::tempdir().unwrap();
+    let out = temp.path().join("public");
+    let output = briefing(&fixture, &["build", "--output", out.to_str().unwrap()]);
     assert!(output.status.success(), "{}", stderr(&output));
-    read_tree(out.path())
+    read_tree(&out)
 }
 
 fn text(tree: &BTreeMap<String, Vec<u8>>, path: &str) -> String {
