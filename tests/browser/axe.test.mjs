@@ -3,7 +3,8 @@
 // practices) allowed. Every page is also checked for requests that leave 127.0.0.1 or fail.
 import { test, before, after } from 'node:test';
 import {
-  AXE_SOURCE,
+  runAxe,
+  describeViolations,
   launchBrowser,
   watchedContext,
   requestProblems,
@@ -31,36 +32,6 @@ after(async () => {
     }
   }
 });
-
-async function runAxe(page) {
-  await page.evaluate(AXE_SOURCE);
-  return page.evaluate(async () => {
-    // eslint-disable-next-line no-undef
-    const r = await axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.map((v) => ({
-      id: v.id,
-      impact: v.impact,
-      help: v.help,
-      nodes: v.nodes.map((n) => ({
-        target: n.target.join(' '),
-        summary: (n.failureSummary || '').replace(/\s+/g, ' ').trim(),
-      })),
-    }));
-  });
-}
-
-function describe(violations) {
-  return violations
-    .map((v) => {
-      const nodes = v.nodes
-        .slice(0, 8)
-        .map((n) => `      ${n.target}${n.summary ? `\n        ${n.summary}` : ''}`)
-        .join('\n');
-      const more = v.nodes.length > 8 ? `\n      … and ${v.nodes.length - 8} more node(s)` : '';
-      return `  ${v.id} (${v.impact}): ${v.help}\n${nodes}${more}`;
-    })
-    .join('\n');
-}
 
 test('axe-core runs and catches a known violation (harness self-check)', async () => {
   const { context } = await watchedContext(browser);
@@ -107,7 +78,7 @@ for (const scheme of SCHEMES) {
           const problems = [];
           if (violations.length) {
             problems.push(
-              `${violations.length} axe violation(s) on ${shortUrl(url)} (${scheme}):\n${describe(violations)}`,
+              `${violations.length} axe violation(s) on ${shortUrl(url)} (${scheme}):\n${describeViolations(violations)}`,
             );
           }
           problems.push(...requestProblems(requests));

@@ -1,6 +1,6 @@
 // Shared helpers of the browser tests: where the built site is, which pages it has, a headless
-// Debian Chromium driven by playwright-core, and a guard that records every request a page makes
-// so a test can assert that nothing leaves 127.0.0.1.
+// Debian Chromium driven by playwright-core, a guard that records every request a page makes
+// so a test can assert that nothing leaves 127.0.0.1, and the axe-core runner.
 //
 // run.sh sets SITE_DIR (the built site, e.g. $TMP/site/caucasus-brief) and SITE_URL (where
 // python's http.server serves it, e.g. http://127.0.0.1:PORT/caucasus-brief/).
@@ -122,6 +122,20 @@ export function requestProblems(requests) {
   ];
 }
 
+// Runs `fn(page, context)` in a fresh watched context made with `options`, then asserts that
+// its requests stayed on 127.0.0.1 and none failed.
+export async function withWatchedPage(browser, options, fn) {
+  const { context, requests } = await watchedContext(browser, options);
+  try {
+    const page = await context.newPage();
+    await fn(page, context);
+    const problems = requestProblems(requests);
+    check(problems.length === 0, problems.join('\n'));
+  } finally {
+    await context.close();
+  }
+}
+
 // Opens `url` in `page` and checks it answered 200.
 export async function openPage(page, url) {
   const res = await page.goto(url, { waitUntil: 'load', timeout: 30_000 });
@@ -133,6 +147,39 @@ export async function openPage(page, url) {
 
 export const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 export const VNU_JAR = require.resolve('vnu-jar/build/dist/vnu.jar');
+
+// axe-core's default rule set (WCAG 2.x A/AA plus best practices) on the page as it is now:
+// [{ id, impact, help, nodes: [{ target, summary }] }], [] when it finds nothing.
+export async function runAxe(page) {
+  await page.evaluate(AXE_SOURCE);
+  return page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const r = await axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.map((n) => ({
+        target: n.target.join(' '),
+        summary: (n.failureSummary || '').replace(/\s+/g, ' ').trim(),
+      })),
+    }));
+  });
+}
+
+// Violations as indented lines for an assertion message, at most 8 nodes each.
+export function describeViolations(violations) {
+  return violations
+    .map((v) => {
+      const nodes = v.nodes
+        .slice(0, 8)
+        .map((n) => `      ${n.target}${n.summary ? `\n        ${n.summary}` : ''}`)
+        .join('\n');
+      const more = v.nodes.length > 8 ? `\n      … and ${v.nodes.length - 8} more node(s)` : '';
+      return `  ${v.id} (${v.impact}): ${v.help}\n${nodes}${more}`;
+    })
+    .join('\n');
+}
 
 // A test failure whose report is its message and the line that failed, without the stack of
 // node:assert and playwright internals, so that CI logs stay readable.

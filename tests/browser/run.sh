@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Browser tests of the built example site: the Nu HTML Checker over every page, axe-core in
-# headless Chromium (light and dark), and the footnote popovers of the seed brief.
+# Browser tests of the built example site: its sitemap against the sitemaps.org schema, the Nu
+# HTML Checker over every page, axe-core in headless Chromium (light and dark), the footnote
+# popovers of the seed brief, the client-side search, and a crawl of every internal link.
 #
 #   bash tests/browser/run.sh            # from anywhere; .ci/run calls it after `cargo test`
 #
-# Installs what it needs on a fresh Debian 12 machine (Debian's chromium and a headless JRE via
-# apt, the npm packages of package-lock.json via `npm ci`; nothing else is downloaded), builds
-# the site into a temp folder under the GitHub Pages-like subpath /caucasus-brief/, serves it
+# Installs what it needs on a fresh Debian 12 machine (Debian's chromium, a headless JRE and
+# xmllint via apt, the npm packages of package-lock.json via `npm ci`; nothing else is
+# downloaded), builds the site into a temp folder under the GitHub Pages-like subpath /caucasus-brief/, serves it
 # on 127.0.0.1 with python's http.server and runs `node --test` on tests/browser/*.test.mjs.
 # Exits non-zero on any failure.
 #
@@ -30,7 +31,7 @@ step() { # step NAME: prints how long the previous step took, then NAME
   echo "-- $1"
 }
 
-step "install: chromium, java"
+step "install: chromium, java, xmllint"
 apt_updated=""
 apt_install() {
   # Lock::Timeout: wait for a dpkg lock a boot-time apt run may hold instead of failing at once.
@@ -46,6 +47,10 @@ fi
 if ! java -version >/dev/null 2>&1; then
   echo "installing a headless Java runtime"
   apt_install default-jre-headless
+fi
+if ! command -v xmllint >/dev/null 2>&1; then
+  echo "installing xmllint"
+  apt_install libxml2-utils
 fi
 
 step "install: npm ci"
@@ -73,6 +78,10 @@ if [ -x "$BIN" ] && [ -z "$(find src themes Cargo.toml Cargo.lock -newer "$BIN" 
 else
   cargo run --quiet -- build --output "$SITE_DIR" --base-url "$SITE_URL"
 fi
+
+step "sitemap.xml against the sitemaps.org schema"
+# tests/schemas/sitemap.xsd is the schema sitemaps.org publishes, kept here so nothing is fetched.
+xmllint --noout --nonet --schema tests/schemas/sitemap.xsd "$SITE_DIR/sitemap.xml"
 
 step "serve it on 127.0.0.1:$PORT"
 python3 -m http.server "$PORT" --bind 127.0.0.1 --directory "$TMP/site" >"$TMP/http.log" 2>&1 &
