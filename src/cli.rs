@@ -1,12 +1,14 @@
 //! The command line: clap parses raw arguments, [`resolve`] turns them into validated options
 //! for the pipeline, and [`run`] executes a command and returns what to print.
 
+use std::net::IpAddr;
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
 use crate::error::Error;
 use crate::pipeline::{self, BuildOptions};
+use crate::serve::{self, ServeOptions};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -35,6 +37,23 @@ pub enum Command {
         /// Also print how long each stage took
         #[arg(long)]
         timings: bool,
+    },
+    /// Build the site, serve it on 127.0.0.1, and rebuild and reload the browser on every change
+    #[command(after_help = "Example:\n  briefing serve --open\n\n\
+        The site is served from memory at http://127.0.0.1:1111/ (public/ is not touched).\n\
+        Watched: content/, themes/, static/ and site.yaml.")]
+    Serve {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// Port to listen on (0 picks a free one)
+        #[arg(long, short, default_value_t = 1111)]
+        port: u16,
+        /// Address to listen on; anything but a loopback address shows the preview to other machines
+        #[arg(long, short, default_value = "127.0.0.1")]
+        bind: IpAddr,
+        /// Open the site in the default browser once it is served
+        #[arg(long)]
+        open: bool,
     },
     /// Run every check the build makes, writing nothing
     #[command(after_help = "Example:\n  briefing check --root my-site")]
@@ -78,6 +97,18 @@ pub fn run(cli: Cli) -> Result<String, Error> {
             }
             Ok(line)
         }
+        Command::Serve {
+            site,
+            port,
+            bind,
+            open,
+        } => serve::run(ServeOptions {
+            root: site.root,
+            bind,
+            port,
+            drafts: site.drafts,
+            open,
+        }),
         Command::Check { site } => {
             let options = BuildOptions {
                 output: site.root.join("public"),

@@ -21,6 +21,7 @@ pub mod metadata;
 pub mod output;
 pub mod pipeline;
 pub mod publish;
+pub mod serve;
 pub mod site;
 pub mod templates;
 pub mod theme;
