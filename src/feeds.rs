@@ -14,7 +14,7 @@ use crate::site::Urls;
 use crate::views::BriefCard;
 
 /// One feed file to render.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Feed {
     /// Output path, `atom.xml` or `tags/<slug>/atom.xml`.
     pub path: String,
@@ -25,7 +25,7 @@ pub struct Feed {
 }
 
 /// What `atom.xml` receives as `feed`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FeedView {
     pub title: String,
     pub subtitle: String,
@@ -38,7 +38,7 @@ pub struct FeedView {
     pub entries: Vec<FeedEntry>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FeedEntry {
     pub title: String,
     pub url: String,

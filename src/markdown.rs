@@ -40,7 +40,7 @@ pub enum RenderedFootnote {
 #[derive(Debug, Clone)]
 pub struct RenderedBrief<'a> {
     pub brief: &'a Brief,
-    pub body_html: String,
+    pub body_html: std::sync::Arc<str>,
     /// In number order, starting at 1.
     pub footnotes: Vec<RenderedFootnote>,
     /// Words of prose in the body, for reading time.
@@ -139,7 +139,7 @@ pub fn render_brief<'a>(
         .collect();
     RenderedBrief {
         brief: annotated.brief,
-        body_html,
+        body_html: body_html.into(),
         footnotes,
         word_count,
     }

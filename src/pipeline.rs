@@ -151,10 +151,10 @@ pub fn render(options: &BuildOptions) -> Result<Rendered, Error> {
         highlighter: &highlighter,
         links: &link_map,
     };
-    let notes_html: Vec<String> = knowledge
+    let notes_html: Vec<std::sync::Arc<str>> = knowledge
         .facts
         .par_iter()
-        .map(|fact| markdown::render_markdown(&fact.note, render_options))
+        .map(|fact| markdown::render_markdown(&fact.note, render_options).into())
         .collect();
     let rendered: Vec<_> = annotated
         .par_iter()

@@ -7,6 +7,7 @@
 //! no HTML beyond the Markdown already rendered.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use crate::config::SiteConfig;
 use crate::content::Brief;
@@ -25,7 +26,7 @@ use crate::views::{
 const WORDS_PER_MINUTE: usize = 200;
 
 /// One page to render: where it goes, with which template, and its context.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Page {
     /// Output path relative to the output folder, `/`-separated, ending in `.html`.
     pub path: String,
@@ -35,7 +36,7 @@ pub struct Page {
 }
 
 /// Every page of the site plus the values shared by all of them.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Site {
     pub view: SiteView,
     pub pages: Vec<Page>,
@@ -115,7 +116,7 @@ impl Urls {
 pub fn assemble(
     config: &SiteConfig,
     knowledge: &KnowledgeBase,
-    notes_html: &[String],
+    notes_html: &[Arc<str>],
     briefs: &[RenderedBrief],
 ) -> Site {
     let urls = Urls::new(&config.base_url);
@@ -296,7 +297,7 @@ fn window(fact: &Fact) -> WindowView {
 fn brief_view(
     urls: &Urls,
     knowledge: &KnowledgeBase,
-    notes_html: &[String],
+    notes_html: &[Arc<str>],
     rendered: &RenderedBrief,
     card: &BriefCard,
     previous: Option<BriefCard>,
@@ -310,7 +311,7 @@ fn brief_view(
             RenderedFootnote::Author { number, html } => FootnoteView {
                 number: *number,
                 fact: None,
-                note_html: html.clone(),
+                note_html: html.as_str().into(),
                 sources: Vec::new(),
             },
             RenderedFootnote::Fact { number, fact } => FootnoteView {
@@ -389,7 +390,7 @@ fn index_pages(config: &SiteConfig, urls: &Urls, cards: &[BriefCard], pages: &mu
 fn fact_pages(
     urls: &Urls,
     knowledge: &KnowledgeBase,
-    notes_html: &[String],
+    notes_html: &[Arc<str>],
     newest_first: &[&RenderedBrief],
     cards: &[BriefCard],
     pages: &mut Vec<Page>,

@@ -8,10 +8,12 @@
 //! Every page gets `site` ([`SiteView`]) and `page` ([`PageMeta`]); the rest depends on the
 //! template, see [`PageData`].
 
+use std::sync::Arc;
+
 use serde::Serialize;
 
 /// Site-wide values, the same on every page.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SiteView {
     pub title: String,
     pub description: String,
@@ -34,7 +36,7 @@ impl PageMeta {
 }
 
 /// Per-page values for `<head>`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PageMeta {
     /// Title of this page alone (the template adds the site title).
     pub title: String,
@@ -59,14 +61,14 @@ pub struct PageMeta {
     pub json_ld_html: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TagLink {
     pub name: String,
     pub slug: String,
     pub url: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FactLink {
     pub id: String,
     pub title: String,
@@ -74,7 +76,7 @@ pub struct FactLink {
 }
 
 /// A brief as listed on index, tag and fact pages.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct BriefCard {
     pub slug: String,
     pub url: String,
@@ -88,14 +90,14 @@ pub struct BriefCard {
     pub tags: Vec<TagLink>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ImageView {
     pub src: String,
     pub alt: String,
     pub caption: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SourceView {
     pub title: String,
     pub url: String,
@@ -105,23 +107,23 @@ pub struct SourceView {
 }
 
 /// One entry of a brief's footnotes section.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FootnoteView {
     pub number: usize,
     /// The fact, for knowledge footnotes; absent for the author's own.
     pub fact: Option<FactLink>,
-    pub note_html: String,
+    pub note_html: Arc<str>,
     pub sources: Vec<SourceView>,
 }
 
 /// A brief's own page.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct BriefView {
     #[serde(flatten)]
     pub card: BriefCard,
     pub source_url: Option<String>,
     pub image: Option<ImageView>,
-    pub body_html: String,
+    pub body_html: Arc<str>,
     pub footnotes: Vec<FootnoteView>,
     /// Facts cited, in footnote order.
     pub facts: Vec<FactLink>,
@@ -133,7 +135,7 @@ pub struct BriefView {
 }
 
 /// A fact's window in words and as dates.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct WindowView {
     pub since: Option<String>,
     pub until: Option<String>,
@@ -142,12 +144,12 @@ pub struct WindowView {
 }
 
 /// A fact's own page.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FactView {
     pub id: String,
     pub title: String,
     pub url: String,
-    pub note_html: String,
+    pub note_html: Arc<str>,
     pub sources: Vec<SourceView>,
     pub window: WindowView,
     /// Briefs that cite the fact, newest first.
@@ -155,7 +157,7 @@ pub struct FactView {
 }
 
 /// A fact as listed on the facts index.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FactCard {
     pub id: String,
     pub title: String,
@@ -164,7 +166,7 @@ pub struct FactCard {
     pub citations: usize,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TagView {
     pub name: String,
     pub slug: String,
@@ -172,14 +174,14 @@ pub struct TagView {
     pub count: usize,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PageLink {
     pub number: usize,
     pub url: String,
     pub current: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Paginator {
     pub current: usize,
     pub total: usize,
@@ -190,7 +192,7 @@ pub struct Paginator {
 
 /// The template-specific part of a page's context. Serialised flat, so a brief page's context
 /// has `site`, `page` and `brief`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(untagged)]
 pub enum PageData {
     /// `brief.html`
