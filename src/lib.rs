@@ -22,6 +22,7 @@ pub mod output;
 pub mod pipeline;
 pub mod publish;
 pub mod serve;
+pub mod session;
 pub mod site;
 pub mod templates;
 pub mod theme;

@@ -9,6 +9,7 @@
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -19,14 +20,23 @@ use crate::error::Error;
 pub struct OutputFile {
     /// Relative to the output folder, `/`-separated.
     pub path: String,
-    pub contents: Vec<u8>,
+    /// Shared, so that a rebuild in `serve` keeps unchanged files without copying them.
+    pub contents: Arc<[u8]>,
 }
 
 impl OutputFile {
     pub fn new(path: impl Into<String>, contents: impl Into<Vec<u8>>) -> Self {
         OutputFile {
             path: path.into(),
-            contents: contents.into(),
+            contents: Arc::from(contents.into()),
+        }
+    }
+
+    /// A file whose text is already shared (a rendered page kept for the next build).
+    pub fn shared(path: impl Into<String>, text: &Arc<str>) -> Self {
+        OutputFile {
+            path: path.into(),
+            contents: Arc::<[u8]>::from(text.clone()),
         }
     }
 }
@@ -134,7 +144,7 @@ fn sync_tree(dir: &Path, files: &[OutputFile]) -> Result<(), Error> {
         let path = dir.join(&file.path);
         let unchanged = fs::metadata(&path)
             .is_ok_and(|meta| meta.len() == file.contents.len() as u64)
-            && fs::read(&path).is_ok_and(|bytes| bytes == file.contents);
+            && fs::read(&path).is_ok_and(|bytes| bytes == *file.contents);
         if unchanged {
             return Ok(());
         }

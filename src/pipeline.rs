@@ -7,11 +7,12 @@
 //! into a Vec in input order.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use crate::annotate::{self, AnnotateOptions, AnnotatedBrief};
+use crate::annotate::{self, AnnotateOptions};
 use crate::config::{self, LoadedConfig};
 use crate::content;
 use crate::error::Error;
@@ -44,6 +45,8 @@ pub struct Stats {
     pub facts_cited: usize,
     pub pages: usize,
     pub files: usize,
+    /// Pages and feeds rendered from their templates (the rest were reused from the last build).
+    pub rendered: usize,
     /// Wall time of each stage, in order, for `--timings`.
     pub timings: Vec<(&'static str, Duration)>,
 }
@@ -75,8 +78,54 @@ pub struct Rendered {
     pub stats: Stats,
 }
 
+/// A finished render and the values that made it. `serve` keeps the last one, so that a change
+/// to a few briefs redoes only their stages and the pages whose context changed.
+pub struct Built {
+    pub files: Vec<OutputFile>,
+    pub stats: Stats,
+    pub(crate) parts: Parts,
+}
+
+/// Every stage's output of one build, in the form the next build can reuse.
+pub(crate) struct Parts {
+    pub loaded: LoadedConfig,
+    pub renderer: templates::Renderer,
+    /// Files made without templates or briefs: static assets, `syntax.css`, `.nojekyll`, `CNAME`.
+    pub extras: Vec<OutputFile>,
+    pub knowledge: knowledge::KnowledgeBase,
+    pub notes_html: Vec<Arc<str>>,
+    pub highlighter: Highlighter,
+    pub link_map: LinkMap,
+    pub annotate_options: AnnotateOptions,
+    pub corpus: content::Corpus,
+    /// `html[i]` is `corpus.briefs[i]` rendered.
+    pub html: Vec<BriefHtml>,
+    /// The assembled site and its rendered text, compared with by the next build.
+    pub output: Option<(site::Site, templates::RenderedSite)>,
+}
+
+/// A rebuild's error, with the parts it started from, so the next rebuild can start there.
+pub(crate) type Failed = Box<(Error, Parts)>;
+
+/// A brief's rendered Markdown, without the borrow of the brief it came from.
+#[derive(Debug, Clone)]
+pub(crate) struct BriefHtml {
+    body_html: Arc<str>,
+    footnotes: Vec<markdown::RenderedFootnote>,
+    word_count: usize,
+}
+
 /// Runs every stage up to, not including, writing.
 pub fn render(options: &BuildOptions) -> Result<Rendered, Error> {
+    let built = render_all(options)?;
+    Ok(Rendered {
+        files: built.files,
+        stats: built.stats,
+    })
+}
+
+/// Runs every stage from scratch, keeping what a later [`rebuild_briefs`] reuses.
+pub fn render_all(options: &BuildOptions) -> Result<Built, Error> {
     let mut clock = Clock::new();
     let mut loaded = config::load(&options.root)?;
     if let Some(base_url) = &options.base_url {
@@ -113,7 +162,20 @@ pub fn render(options: &BuildOptions) -> Result<Rendered, Error> {
         }
     };
     clock.lap("load");
-    let renderer = templates::compile(theme.clone())?;
+    let mut extras: Vec<OutputFile> = theme
+        .static_files
+        .iter()
+        .map(|(path, bytes)| OutputFile::new(format!("static/{path}"), bytes.clone()))
+        .collect();
+    extras.push(OutputFile::new("static/syntax.css", highlight_css));
+    extras.push(OutputFile::new(".nojekyll", ""));
+    if !config.cname.trim().is_empty() {
+        extras.push(OutputFile::new(
+            "CNAME",
+            format!("{}\n", config.cname.trim()),
+        ));
+    }
+    let renderer = templates::compile(theme)?;
     clock.lap("templates");
 
     let markdown_options = annotate::markdown_options(config.markdown.smart_punctuation);
@@ -122,28 +184,6 @@ pub fn render(options: &BuildOptions) -> Result<Rendered, Error> {
         markdown: markdown_options,
     };
     let link_map = link_map(config, &corpus);
-    let annotated: Vec<Result<AnnotatedBrief, Error>> = corpus
-        .briefs
-        .par_iter()
-        .map(|brief| {
-            let broken = links::check(brief, &link_map, markdown_options);
-            match annotate::annotate(brief, &knowledge, annotate_options) {
-                Ok(_) if !broken.is_empty() => Err(Error::Many(broken)),
-                Err(error) if !broken.is_empty() => {
-                    Err(Error::Many(broken.into_iter().chain([error]).collect()))
-                }
-                result => result,
-            }
-        })
-        .collect();
-    let mut errors = Vec::new();
-    let annotated: Vec<AnnotatedBrief> = annotated
-        .into_iter()
-        .filter_map(|result| result.map_err(|error| errors.push(error)).ok())
-        .collect();
-    Error::collect(errors)?;
-    clock.lap("annotate");
-
     let highlighter = Highlighter::new();
     let render_options = RenderOptions {
         markdown: markdown_options,
@@ -151,54 +191,177 @@ pub fn render(options: &BuildOptions) -> Result<Rendered, Error> {
         highlighter: &highlighter,
         links: &link_map,
     };
-    let notes_html: Vec<std::sync::Arc<str>> = knowledge
+    let html = render_briefs(
+        corpus.briefs.par_iter(),
+        &knowledge,
+        annotate_options,
+        render_options,
+    )?;
+    clock.lap("annotate+markdown");
+    let notes_html: Vec<Arc<str>> = knowledge
         .facts
         .par_iter()
         .map(|fact| markdown::render_markdown(&fact.note, render_options).into())
         .collect();
-    let rendered: Vec<_> = annotated
-        .par_iter()
-        .map(|brief| markdown::render_brief(brief, render_options))
-        .collect();
+    clock.lap("notes");
 
-    clock.lap("markdown");
-    let site = site::assemble(config, &knowledge, &notes_html, &rendered);
+    let parts = Parts {
+        loaded,
+        renderer,
+        extras,
+        knowledge,
+        notes_html,
+        highlighter,
+        link_map,
+        annotate_options,
+        corpus,
+        html,
+        output: None,
+    };
+    finish(parts, clock).map_err(|failed| failed.0)
+}
+
+/// Annotates and renders `briefs` (in parallel, results in order), checking their links.
+fn render_briefs<'a>(
+    briefs: impl IndexedParallelIterator<Item = &'a content::Brief>,
+    knowledge: &knowledge::KnowledgeBase,
+    annotate_options: AnnotateOptions,
+    render_options: RenderOptions,
+) -> Result<Vec<BriefHtml>, Error> {
+    let results: Vec<Result<BriefHtml, Error>> = briefs
+        .map(|brief| {
+            let broken = links::check(brief, render_options.links, annotate_options.markdown);
+            let annotated = match annotate::annotate(brief, knowledge, annotate_options) {
+                Ok(_) if !broken.is_empty() => Err(Error::Many(broken)),
+                Err(error) if !broken.is_empty() => {
+                    Err(Error::Many(broken.into_iter().chain([error]).collect()))
+                }
+                result => result,
+            }?;
+            let rendered = markdown::render_brief(&annotated, render_options);
+            Ok(BriefHtml {
+                body_html: rendered.body_html,
+                footnotes: rendered.footnotes,
+                word_count: rendered.word_count,
+            })
+        })
+        .collect();
+    let mut errors = Vec::new();
+    let html = results
+        .into_iter()
+        .filter_map(|result| result.map_err(|error| errors.push(error)).ok())
+        .collect();
+    Error::collect(errors)?;
+    Ok(html)
+}
+
+/// Re-renders only the briefs at `changed` (indices into the corpus), given their new
+/// contents, on top of the last build; everything else is reused. The caller guarantees that
+/// nothing but these briefs changed and that none changed its slug or draft state, so the
+/// link map and the notes stay valid. On an error the last build is returned untouched.
+pub(crate) fn rebuild_briefs(
+    mut parts: Parts,
+    changed: Vec<(usize, content::Brief)>,
+) -> Result<Built, Failed> {
+    let mut clock = Clock::new();
+    let render_options = RenderOptions {
+        markdown: parts.annotate_options.markdown,
+        unsafe_html: parts.loaded.config.unsafe_html,
+        highlighter: &parts.highlighter,
+        links: &parts.link_map,
+    };
+    let html = render_briefs(
+        changed.par_iter().map(|(_, brief)| brief),
+        &parts.knowledge,
+        parts.annotate_options,
+        render_options,
+    );
+    let html = match html {
+        Ok(html) => html,
+        Err(error) => return Err(Box::new((error, parts))),
+    };
+    clock.lap("annotate+markdown");
+    for ((index, brief), html) in changed.into_iter().zip(html) {
+        parts.corpus.briefs[index] = brief;
+        parts.html[index] = html;
+    }
+    finish(parts, clock)
+}
+
+/// Assembles and renders the site from `parts`, reusing the pages of `parts.output` (the
+/// previous build) whose context is unchanged, and gathers the output files. On an error
+/// `parts` comes back as it was.
+fn finish(mut parts: Parts, mut clock: Clock) -> Result<Built, Failed> {
+    let briefs: Vec<markdown::RenderedBrief> = parts
+        .corpus
+        .briefs
+        .iter()
+        .zip(&parts.html)
+        .map(|(brief, html)| markdown::RenderedBrief {
+            brief,
+            body_html: html.body_html.clone(),
+            footnotes: html.footnotes.clone(),
+            word_count: html.word_count,
+        })
+        .collect();
+    let site = site::assemble(
+        &parts.loaded.config,
+        &parts.knowledge,
+        &parts.notes_html,
+        &briefs,
+    );
+    let notes_attached = briefs.iter().map(|brief| brief.facts().count()).sum();
+    let cited: std::collections::BTreeSet<usize> =
+        briefs.iter().flat_map(|brief| brief.facts()).collect();
+    drop(briefs);
     clock.lap("site");
-    let rendered_files = renderer.render(&site)?;
+    let previous = parts
+        .output
+        .as_ref()
+        .map(|(site, rendered)| (site, rendered));
+    let rendered = match parts.renderer.render(&site, previous) {
+        Ok(rendered) => rendered,
+        Err(error) => return Err(Box::new((error, parts))),
+    };
     clock.lap("render");
 
-    let page_count = site.pages.len();
-    let mut files: Vec<OutputFile> = rendered_files
-        .into_iter()
-        .chain(site.files)
-        .map(|(path, text)| OutputFile::new(path, text))
+    let mut files: Vec<OutputFile> = site
+        .pages
+        .iter()
+        .zip(&rendered.pages)
+        .map(|(page, html)| OutputFile::shared(page.path.clone(), html))
+        .chain(
+            site.feeds
+                .iter()
+                .zip(&rendered.feeds)
+                .map(|(feed, text)| OutputFile::shared(feed.path.clone(), text)),
+        )
+        .chain(
+            site.files
+                .iter()
+                .map(|(path, text)| OutputFile::new(path.clone(), text.clone())),
+        )
+        .chain(parts.extras.iter().cloned())
         .collect();
-    for (path, bytes) in &theme.static_files {
-        files.push(OutputFile::new(format!("static/{path}"), bytes.clone()));
-    }
-    files.push(OutputFile::new("static/syntax.css", highlight_css));
-    files.push(OutputFile::new(".nojekyll", ""));
-    if !config.cname.trim().is_empty() {
-        files.push(OutputFile::new(
-            "CNAME",
-            format!("{}\n", config.cname.trim()),
-        ));
-    }
     // A site's static/ may not replace generated files; later entries win, earlier are dropped.
     dedupe_keep_last(&mut files);
 
-    let cited: std::collections::BTreeSet<usize> =
-        rendered.iter().flat_map(|brief| brief.facts()).collect();
     let stats = Stats {
-        briefs: corpus.briefs.len(),
-        facts: knowledge.facts.len(),
-        notes_attached: rendered.iter().map(|brief| brief.facts().count()).sum(),
+        briefs: parts.corpus.briefs.len(),
+        facts: parts.knowledge.facts.len(),
+        notes_attached,
         facts_cited: cited.len(),
-        pages: page_count,
+        pages: site.pages.len(),
         files: files.len(),
+        rendered: rendered.fresh,
         timings: clock.laps,
     };
-    Ok(Rendered { files, stats })
+    parts.output = Some((site, rendered));
+    Ok(Built {
+        files,
+        stats,
+        parts,
+    })
 }
 
 /// Renders and writes the site; the output folder changes only if everything succeeded.

@@ -6,6 +6,9 @@
 //! Tera autoescapes every value; only the views' `*_html` fields (author Markdown) are marked
 //! safe, by the templates themselves. This stage writes nothing.
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
 use rayon::prelude::*;
 use tera::{Context, ErrorKind, Tera};
 
@@ -27,8 +30,20 @@ pub const REQUIRED: [&str; 10] = [
     FEED_ENTRY,
 ];
 
-/// A page's output path and HTML, plus its feed entry content when a feed lists it.
-type RenderedPage = (String, String, Option<String>);
+/// A page's HTML, its feed entry content when a feed lists it, and whether it was rendered
+/// (rather than reused from the previous build).
+type RenderedPage = (Arc<str>, Option<Arc<str>>, bool);
+
+/// The text of every page (in `Site::pages` order), of each page's feed entry, and of every
+/// feed (in `Site::feeds` order), kept so that the next build can reuse what did not change.
+#[derive(Debug, Clone, Default)]
+pub struct RenderedSite {
+    pub pages: Vec<Arc<str>>,
+    pub entries: Vec<Option<Arc<str>>>,
+    pub feeds: Vec<Arc<str>>,
+    /// Pages and feeds rendered by this build rather than reused.
+    pub fresh: usize,
+}
 
 /// The Atom template, given `feed` ([`crate::feeds::FeedView`]).
 const FEED: &str = "atom.xml";
@@ -65,8 +80,22 @@ pub fn compile(theme: Theme) -> Result<Renderer, Error> {
 }
 
 impl Renderer {
-    /// Renders every page of `site`, in order, then its feeds: `(output path, text)`.
-    pub fn render(&self, site: &Site) -> Result<Vec<(String, String)>, Error> {
+    /// Renders every page of `site`, in order, then its feeds. With `previous` (the site and
+    /// output of an earlier build with the same templates), a page or feed whose context is
+    /// equal to its earlier one is reused instead of rendered: same templates and same context
+    /// give the same text, so the result is the one a full render would give.
+    pub fn render(
+        &self,
+        site: &Site,
+        previous: Option<(&Site, &RenderedSite)>,
+    ) -> Result<RenderedSite, Error> {
+        let previous = previous.filter(|(before, _)| before.view == site.view);
+        let earlier_page: HashMap<&str, usize> = previous
+            .map(|(before, _)| {
+                let paths = before.pages.iter().map(|page| page.path.as_str());
+                paths.zip(0..).collect()
+            })
+            .unwrap_or_default();
         let mut shared = Context::new();
         shared.insert("site", &site.view);
         // Feed entries reuse their brief page's context; render them with the page, so no
@@ -82,42 +111,68 @@ impl Renderer {
             .par_iter()
             .zip(&in_feeds)
             .map(|(page, &in_feed)| {
+                if let Some((before, output)) = previous
+                    && let Some(&index) = earlier_page.get(page.path.as_str())
+                    && before.pages[index] == *page
+                    && (!in_feed || output.entries[index].is_some())
+                {
+                    let entry = output.entries[index].clone().filter(|_| in_feed);
+                    return Ok((output.pages[index].clone(), entry, false));
+                }
                 let mut context = Context::from_serialize(&page.data)
                     .map_err(|error| convert(&self.theme, Some(page.template), &error))?;
                 context.extend(shared.clone());
                 context.insert("page", &page.meta);
                 let html = self.render_one(page.template, &context)?;
                 let entry = if in_feed {
-                    Some(self.render_one(FEED_ENTRY, &context)?)
+                    Some(self.render_one(FEED_ENTRY, &context)?.into())
                 } else {
                     None
                 };
-                Ok((page.path.clone(), html, entry))
+                Ok((html.into(), entry, true))
             })
             .collect();
-        let mut entries = vec![String::new(); site.pages.len()];
-        let mut files = Vec::with_capacity(site.pages.len() + site.feeds.len());
-        for (index, (path, html, entry)) in gather(rendered)?.into_iter().enumerate() {
-            files.push((path, html));
-            if let Some(entry) = entry {
-                entries[index] = entry;
-            }
+        let mut out = RenderedSite::default();
+        let mut fresh_page = Vec::with_capacity(site.pages.len());
+        for (html, entry, fresh) in gather(rendered)? {
+            out.pages.push(html);
+            out.entries.push(entry);
+            fresh_page.push(fresh);
         }
+        out.fresh = fresh_page.iter().filter(|fresh| **fresh).count();
+        let earlier_feed: HashMap<&str, usize> = previous
+            .map(|(before, _)| {
+                let paths = before.feeds.iter().map(|feed| feed.path.as_str());
+                paths.zip(0..).collect()
+            })
+            .unwrap_or_default();
         let feeds = site
             .feeds
             .par_iter()
             .map(|feed| {
+                if let Some((before, output)) = previous
+                    && let Some(&index) = earlier_feed.get(feed.path.as_str())
+                    && before.feeds[index] == *feed
+                    && !feed.entry_pages.iter().any(|&page| fresh_page[page])
+                {
+                    return Ok((output.feeds[index].clone(), false));
+                }
                 let mut view = feed.view.clone();
                 for (entry, &page) in view.entries.iter_mut().zip(&feed.entry_pages) {
-                    entry.content_html.clone_from(&entries[page]);
+                    if let Some(text) = &out.entries[page] {
+                        entry.content_html = text.to_string();
+                    }
                 }
                 let mut context = shared.clone();
                 context.insert("feed", &view);
-                Ok((feed.path.clone(), self.render_one(FEED, &context)?))
+                Ok((self.render_one(FEED, &context)?.into(), true))
             })
             .collect();
-        files.extend(gather(feeds)?);
-        Ok(files)
+        for (text, fresh) in gather(feeds)? {
+            out.feeds.push(text);
+            out.fresh += usize::from(fresh);
+        }
+        Ok(out)
     }
 
     fn render_one(&self, template: &str, context: &Context) -> Result<String, Error> {

@@ -35,7 +35,7 @@ impl SiteFiles {
         SiteFiles {
             files: files
                 .into_iter()
-                .map(|file| (file.path, Arc::from(file.contents)))
+                .map(|file| (file.path, file.contents))
                 .collect(),
         }
     }

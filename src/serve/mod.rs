@@ -2,9 +2,9 @@
 //! source changes. Open pages reload by themselves after a good build and show the error of a
 //! failed one over the last good build, which stays served.
 //!
-//! Builds run [`pipeline::render`], the same stages as `build`, with `base_url` set to the
-//! server's own address, so the preview is what `build` ships at that address. Nothing is
-//! written to disk.
+//! Builds run the same stages as `build` (through a [`Session`], which redoes only what a
+//! change touches), with `base_url` set to the server's own address, so the preview is what
+//! `build` ships at that address. Nothing is written to disk.
 
 mod files;
 mod http;
@@ -21,6 +21,7 @@ pub use watch::is_editor_noise;
 
 use crate::error::Error;
 use crate::pipeline::{self, BuildOptions};
+use crate::session::{Scope, Session};
 use http::{Shared, Status};
 
 /// What `serve` was asked for.
@@ -62,17 +63,18 @@ pub fn run(options: ServeOptions) -> Result<String, Error> {
 
     let (stop, stopping) = tokio::sync::watch::channel(false);
     let started = Instant::now();
-    let shared = Arc::new(match pipeline::render(&build) {
-        Ok(rendered) => {
+    let mut session = Session::new(build);
+    let shared = Arc::new(match session.build_all() {
+        Ok((files, stats)) => {
             println!(
                 "{}",
-                pipeline::summary(&rendered.stats, "memory".as_ref(), started.elapsed())
+                pipeline::summary(&stats, "memory".as_ref(), started.elapsed())
             );
             let status = Status {
                 generation: 1,
                 error: None,
             };
-            Shared::new(SiteFiles::new(rendered.files), status, stopping)
+            Shared::new(SiteFiles::new(files), status, stopping)
         }
         Err(error) => {
             let report = error.report();
@@ -90,7 +92,7 @@ pub fn run(options: ServeOptions) -> Result<String, Error> {
     let _watch = watch::start(&options.root, changes)?;
     {
         let shared = shared.clone();
-        std::thread::spawn(move || rebuild_on_change(&build, &shared, &changed));
+        std::thread::spawn(move || rebuild_on_change(&mut session, &shared, &changed));
     }
 
     println!("Serving {} at {url}", options.root.display());
@@ -156,7 +158,7 @@ async fn stop_signal() {
 /// The rebuild loop: one build per batch of changes (batches that queued up during a build
 /// are merged into the next), reported in the terminal and to open pages.
 fn rebuild_on_change(
-    build: &BuildOptions,
+    session: &mut Session,
     shared: &Shared,
     changed: &mpsc::Receiver<Vec<PathBuf>>,
 ) {
@@ -167,16 +169,21 @@ fn rebuild_on_change(
         paths.sort();
         paths.dedup();
         let started = Instant::now();
-        match pipeline::render(build) {
-            Ok(rendered) => {
-                let site = SiteFiles::new(rendered.files);
+        match session.rebuild(&paths) {
+            Ok((files, stats, scope)) => {
+                let took = started.elapsed();
+                let site = SiteFiles::new(files);
                 let count = site.len();
                 let before = shared.publish(site);
                 let now = shared.site();
+                let scope = match scope {
+                    Scope::Full => "full rebuild".to_string(),
+                    Scope::Briefs(n) => format!("{n} brief{}", if n == 1 { "" } else { "s" }),
+                };
                 println!(
-                    "Rebuilt in {:.0?} after {}: {} of {count} files changed",
-                    started.elapsed(),
+                    "Rebuilt in {took:.0?} after {} ({scope}, {} pages rendered): {} of {count} files changed",
                     describe(&paths),
+                    stats.rendered,
                     now.changed_since(&before),
                 );
             }
