@@ -55,7 +55,11 @@ fn main() {
     for line in lines.by_ref() {
         let line = line.expect("server output");
         println!("server: {line}");
-        if let Some(at) = line.split(" at ").nth(1).filter(|_| line.starts_with("Serving ")) {
+        if let Some(at) = line
+            .split(" at ")
+            .nth(1)
+            .filter(|_| line.starts_with("Serving "))
+        {
             url = at.trim().to_string();
             break;
         }
@@ -88,7 +92,10 @@ fn main() {
             if body.contains(&title) {
                 break;
             }
-            assert!(start.elapsed() < Duration::from_secs(60), "no new page after 60 s");
+            assert!(
+                start.elapsed() < Duration::from_secs(60),
+                "no new page after 60 s"
+            );
             std::thread::sleep(Duration::from_millis(1));
         }
         took.push(start.elapsed());
