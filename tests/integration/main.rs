@@ -10,5 +10,6 @@ mod cli;
 mod errors;
 mod fixtures;
 mod publish;
+mod serve;
 mod support;
 mod workflow;
