@@ -11,5 +11,6 @@ mod errors;
 mod fixtures;
 mod publish;
 mod serve;
+mod session;
 mod support;
 mod workflow;
