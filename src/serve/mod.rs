@@ -89,10 +89,10 @@ pub fn run(options: ServeOptions) -> Result<String, Error> {
     });
 
     let (changes, changed) = mpsc::channel();
-    let _watch = watch::start(&options.root, changes)?;
+    let mut watch = watch::start(&options.root, changes)?;
     {
         let shared = shared.clone();
-        std::thread::spawn(move || rebuild_on_change(&mut session, &shared, &changed));
+        std::thread::spawn(move || rebuild_on_change(&mut session, &mut watch, &shared, &changed));
     }
 
     println!("Serving {} at {url}", options.root.display());
@@ -159,6 +159,7 @@ async fn stop_signal() {
 /// are merged into the next), reported in the terminal and to open pages.
 fn rebuild_on_change(
     session: &mut Session,
+    watch: &mut watch::Watch,
     shared: &Shared,
     changed: &mpsc::Receiver<Vec<PathBuf>>,
 ) {
@@ -168,6 +169,7 @@ fn rebuild_on_change(
         }
         paths.sort();
         paths.dedup();
+        watch.follow_new_folders(&paths);
         let started = Instant::now();
         match session.rebuild(&paths) {
             Ok((files, stats, scope)) => {

@@ -25,7 +25,29 @@ pub const SOURCE_FOLDERS: [&str; 3] = ["content", "themes", "static"];
 
 /// A running watch; dropping it stops watching.
 pub struct Watch {
-    _debouncer: Debouncer<RecommendedWatcher, RecommendedCache>,
+    debouncer: Debouncer<RecommendedWatcher, RecommendedCache>,
+    root: PathBuf,
+}
+
+impl Watch {
+    /// Starts watching the source folders among `changed` that did not exist at the start (the
+    /// root's own watch sees them appear, not what goes into them). Files written into one
+    /// before this call are still read: its appearance has already triggered a full rebuild.
+    pub fn follow_new_folders(&mut self, changed: &[PathBuf]) {
+        for relative in changed {
+            let is_folder = relative.components().count() == 1
+                && SOURCE_FOLDERS
+                    .iter()
+                    .any(|folder| relative == Path::new(folder));
+            let path = self.root.join(relative);
+            if is_folder && path.is_dir() {
+                // Watching an already-watched folder again is harmless.
+                if let Err(error) = self.debouncer.watch(&path, RecursiveMode::Recursive) {
+                    eprintln!("warning: {}", watch_error(&path, error));
+                }
+            }
+        }
+    }
 }
 
 /// Starts watching `root` and sends the sorted, de-duplicated list of changed source files
@@ -67,9 +89,7 @@ pub fn start(root: &Path, changes: Sender<Vec<PathBuf>>) -> Result<Watch, Error>
                 .map_err(|error| watch_error(&path, error))?;
         }
     }
-    Ok(Watch {
-        _debouncer: debouncer,
-    })
+    Ok(Watch { debouncer, root })
 }
 
 fn watch_error(path: &Path, error: notify::Error) -> Error {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Browser tests of the built example site: its sitemap against the sitemaps.org schema, the Nu
 # HTML Checker over every page, axe-core in headless Chromium (light and dark), the footnote
-# popovers of the seed brief, the client-side search, and a crawl of every internal link.
+# popovers of the seed brief, the client-side search, a crawl of every internal link, and live
+# reload in `briefing serve` (reload.test.mjs starts its own server on a copy of the site).
 #
 #   bash tests/browser/run.sh            # from anywhere; .ci/run calls it after `cargo test`
 #

@@ -583,7 +583,6 @@ fn sigterm_and_sigint_stop_cleanly_with_an_event_stream_open() {
 /// the server starts. One created later wakes a rebuild through the root's non-recursive watch,
 /// but files added inside it afterwards are never seen until the server restarts.
 #[test]
-#[ignore = "bug in src/serve/watch.rs: a source folder created after the start is not watched"]
 fn a_static_folder_created_while_serving_is_watched() {
     let server = Server::start();
     assert!(!server.path("static").exists());
