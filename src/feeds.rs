@@ -58,7 +58,7 @@ pub fn build(
     config: &SiteConfig,
     urls: &Urls,
     newest_first: &[&RenderedBrief],
-    cards: &[BriefCard],
+    cards: &[std::sync::Arc<BriefCard>],
 ) -> Vec<Feed> {
     let limit = if config.feed_limit == 0 {
         usize::MAX
@@ -116,7 +116,7 @@ fn feed(
     head: FeedHead,
     urls: &Urls,
     newest_first: &[&RenderedBrief],
-    cards: &[BriefCard],
+    cards: &[std::sync::Arc<BriefCard>],
     positions: &[usize],
 ) -> Feed {
     let entries: Vec<FeedEntry> = positions

@@ -49,7 +49,11 @@ pub fn robots(urls: &Urls) -> String {
 /// `search-index.json`, read by the theme's search script. Short keys keep a 10,000-brief index
 /// small: `t` title, `d` date, `s` summary, `g` tag names, `u` URL relative to `base_url` (so
 /// the file works wherever the site is served from).
-pub fn search_index(urls: &Urls, briefs: &[BriefCard], facts: &[FactCard]) -> String {
+pub fn search_index(
+    urls: &Urls,
+    briefs: &[std::sync::Arc<BriefCard>],
+    facts: &[FactCard],
+) -> String {
     #[derive(Serialize)]
     struct Index<'a> {
         v: u32,

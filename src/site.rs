@@ -124,7 +124,10 @@ pub fn assemble(
     order.sort_by(|a, b| {
         (b.brief.meta.date, &a.brief.slug).cmp(&(a.brief.meta.date, &b.brief.slug))
     });
-    let cards: Vec<BriefCard> = order.iter().map(|r| card(&urls, r.brief)).collect();
+    let cards: Vec<Arc<BriefCard>> = order
+        .iter()
+        .map(|r| Arc::new(card(&urls, r.brief)))
+        .collect();
     let mut pages = Vec::new();
 
     for (position, rendered) in order.iter().enumerate() {
@@ -218,7 +221,7 @@ pub fn assemble(
 }
 
 /// The newest `updated` date among `cards`, for a listing's sitemap `lastmod`.
-fn newest(cards: &[BriefCard]) -> Option<String> {
+fn newest(cards: &[Arc<BriefCard>]) -> Option<String> {
     cards.iter().map(|card| card.updated.clone()).max()
 }
 
@@ -299,9 +302,9 @@ fn brief_view(
     knowledge: &KnowledgeBase,
     notes_html: &[Arc<str>],
     rendered: &RenderedBrief,
-    card: &BriefCard,
-    previous: Option<BriefCard>,
-    next: Option<BriefCard>,
+    card: &Arc<BriefCard>,
+    previous: Option<Arc<BriefCard>>,
+    next: Option<Arc<BriefCard>>,
 ) -> BriefView {
     let brief = rendered.brief;
     let footnotes = rendered
@@ -343,7 +346,7 @@ fn brief_view(
     }
 }
 
-fn index_pages(config: &SiteConfig, urls: &Urls, cards: &[BriefCard], pages: &mut Vec<Page>) {
+fn index_pages(config: &SiteConfig, urls: &Urls, cards: &[Arc<BriefCard>], pages: &mut Vec<Page>) {
     let total = cards.len().div_ceil(config.paginate).max(1);
     for number in 1..=total {
         let start = (number - 1) * config.paginate;
@@ -380,7 +383,7 @@ fn index_pages(config: &SiteConfig, urls: &Urls, cards: &[BriefCard], pages: &mu
             )
             .updated(chunk.and_then(newest)),
             data: PageData::Index {
-                briefs: chunk.map(<[BriefCard]>::to_vec).unwrap_or_default(),
+                briefs: chunk.map(<[Arc<BriefCard>]>::to_vec).unwrap_or_default(),
                 paginator,
             },
         });
@@ -392,10 +395,10 @@ fn fact_pages(
     knowledge: &KnowledgeBase,
     notes_html: &[Arc<str>],
     newest_first: &[&RenderedBrief],
-    cards: &[BriefCard],
+    cards: &[Arc<BriefCard>],
     pages: &mut Vec<Page>,
 ) -> Vec<FactCard> {
-    let mut cited_by: Vec<Vec<BriefCard>> = vec![Vec::new(); knowledge.facts.len()];
+    let mut cited_by: Vec<Vec<Arc<BriefCard>>> = vec![Vec::new(); knowledge.facts.len()];
     for (rendered, card) in newest_first.iter().zip(cards) {
         for fact in rendered.facts() {
             cited_by[fact].push(card.clone());
@@ -459,10 +462,10 @@ fn fact_pages(
 fn tag_pages(
     urls: &Urls,
     newest_first: &[&RenderedBrief],
-    cards: &[BriefCard],
+    cards: &[Arc<BriefCard>],
     pages: &mut Vec<Page>,
 ) {
-    let mut by_tag: BTreeMap<&str, (&str, Vec<BriefCard>)> = BTreeMap::new();
+    let mut by_tag: BTreeMap<&str, (&str, Vec<Arc<BriefCard>>)> = BTreeMap::new();
     for (rendered, card) in newest_first.iter().zip(cards) {
         for (slug, name) in &rendered.brief.tags {
             by_tag

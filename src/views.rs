@@ -120,7 +120,7 @@ pub struct FootnoteView {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct BriefView {
     #[serde(flatten)]
-    pub card: BriefCard,
+    pub card: Arc<BriefCard>,
     pub source_url: Option<String>,
     pub image: Option<ImageView>,
     pub body_html: Arc<str>,
@@ -130,8 +130,8 @@ pub struct BriefView {
     pub word_count: usize,
     pub reading_minutes: usize,
     /// The next older and next newer brief, by date.
-    pub previous: Option<BriefCard>,
-    pub next: Option<BriefCard>,
+    pub previous: Option<Arc<BriefCard>>,
+    pub next: Option<Arc<BriefCard>>,
 }
 
 /// A fact's window in words and as dates.
@@ -153,7 +153,7 @@ pub struct FactView {
     pub sources: Vec<SourceView>,
     pub window: WindowView,
     /// Briefs that cite the fact, newest first.
-    pub cited_by: Vec<BriefCard>,
+    pub cited_by: Vec<Arc<BriefCard>>,
 }
 
 /// A fact as listed on the facts index.
@@ -199,7 +199,7 @@ pub enum PageData {
     Brief { brief: Box<BriefView> },
     /// `index.html`, one per page of the newest-first list.
     Index {
-        briefs: Vec<BriefCard>,
+        briefs: Vec<Arc<BriefCard>>,
         paginator: Paginator,
     },
     /// `fact.html`
@@ -211,7 +211,7 @@ pub enum PageData {
     /// `tag.html`
     Tag {
         tag: TagView,
-        briefs: Vec<BriefCard>,
+        briefs: Vec<Arc<BriefCard>>,
     },
     /// `404.html`
     NotFound {},
