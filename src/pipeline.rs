@@ -304,7 +304,7 @@ fn finish(mut parts: Parts, mut clock: Clock) -> Result<Built, Failed> {
             word_count: html.word_count,
         })
         .collect();
-    let site = site::assemble(
+    let mut site = site::assemble(
         &parts.loaded.config,
         &parts.knowledge,
         &parts.notes_html,
@@ -337,9 +337,10 @@ fn finish(mut parts: Parts, mut clock: Clock) -> Result<Built, Failed> {
                 .map(|(feed, text)| OutputFile::shared(feed.path.clone(), text)),
         )
         .chain(
-            site.files
-                .iter()
-                .map(|(path, text)| OutputFile::new(path.clone(), text.clone())),
+            // Moved, not copied: the next build compares pages and feeds, never these files.
+            std::mem::take(&mut site.files)
+                .into_iter()
+                .map(|(path, text)| OutputFile::new(path, text)),
         )
         .chain(parts.extras.iter().cloned())
         .collect();

@@ -124,12 +124,13 @@ pub fn content_type(key: &str) -> String {
         || matches!(
             essence,
             "application/javascript" | "application/json" | "application/xml" | "image/svg+xml"
-        )
-        || key.ends_with(".xml");
-    match essence {
-        _ if key.ends_with("atom.xml") => "application/atom+xml; charset=utf-8".to_string(),
-        _ if text => format!("{essence}; charset=utf-8"),
-        _ => essence.to_string(),
+        );
+    if key.ends_with("atom.xml") {
+        "application/atom+xml; charset=utf-8".to_string()
+    } else if text {
+        format!("{essence}; charset=utf-8")
+    } else {
+        essence.to_string()
     }
 }
 

@@ -16,12 +16,10 @@ use std::sync::Arc;
 use std::sync::mpsc;
 use std::time::Instant;
 
-pub use files::{SiteFiles, request_path};
-pub use watch::is_editor_noise;
-
 use crate::error::Error;
 use crate::pipeline::{self, BuildOptions};
 use crate::session::{Scope, Session};
+use files::SiteFiles;
 use http::{Shared, Status};
 
 /// What `serve` was asked for.

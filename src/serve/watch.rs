@@ -109,24 +109,19 @@ fn matters(kind: &EventKind) -> bool {
 /// Whether a changed path (relative to the root) is one the build reads: `site.yaml`, or a file
 /// under a source folder that is not an editor's backup, swap or lock file, nor hidden.
 pub fn is_source(relative: &Path) -> bool {
-    let mut parts = relative
+    let parts: Vec<_> = relative
         .components()
-        .map(|c| c.as_os_str().to_string_lossy());
-    let Some(first) = parts.next() else {
-        return false;
-    };
-    let name = relative
-        .file_name()
-        .map(|name| name.to_string_lossy())
-        .unwrap_or_default();
-    if relative.components().count() == 1 {
-        return first == "site.yaml" || SOURCE_FOLDERS.contains(&&*first);
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect();
+    match parts.as_slice() {
+        [] => false,
+        [only] => only == "site.yaml" || SOURCE_FOLDERS.contains(&&**only),
+        [first, .., name] => {
+            SOURCE_FOLDERS.contains(&&**first)
+                && !parts.iter().any(|part| part.starts_with('.'))
+                && !is_editor_noise(name)
+        }
     }
-    SOURCE_FOLDERS.contains(&&*first)
-        && !relative
-            .components()
-            .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
-        && !is_editor_noise(&name)
 }
 
 /// Files editors write beside the real one while saving or to recover it: vim's `.swp`/`.swx`
