@@ -54,6 +54,9 @@ pub enum Command {
         /// Open the site in the default browser once it is served
         #[arg(long)]
         open: bool,
+        /// Also print how long each stage of every rebuild took
+        #[arg(long)]
+        timings: bool,
     },
     /// Run every check the build makes, writing nothing
     #[command(after_help = "Example:\n  briefing check --root my-site")]
@@ -102,12 +105,14 @@ pub fn run(cli: Cli) -> Result<String, Error> {
             port,
             bind,
             open,
+            timings,
         } => serve::run(ServeOptions {
             root: site.root,
             bind,
             port,
             drafts: site.drafts,
             open,
+            timings,
         }),
         Command::Check { site } => {
             let options = BuildOptions {

@@ -9,6 +9,7 @@
 use serde::Serialize;
 
 use crate::config::SiteConfig;
+use crate::content::FrontMatter;
 use crate::markdown::RenderedBrief;
 use crate::site::Urls;
 use crate::views::BriefCard;
@@ -105,6 +106,20 @@ pub fn build(
     feeds
 }
 
+/// A brief's entry in a feed, its content left for the templates stage to fill.
+pub fn entry(meta: &FrontMatter, card: &BriefCard) -> FeedEntry {
+    FeedEntry {
+        title: card.title.clone(),
+        url: card.url.clone(),
+        published: meta.date.rfc3339(),
+        updated: meta.updated.unwrap_or(meta.date).rfc3339(),
+        author: card.author.clone(),
+        summary: card.summary.clone(),
+        tags: card.tags.iter().map(|tag| tag.name.clone()).collect(),
+        content_html: String::new(),
+    }
+}
+
 struct FeedHead {
     title: String,
     subtitle: String,
@@ -121,20 +136,7 @@ fn feed(
 ) -> Feed {
     let entries: Vec<FeedEntry> = positions
         .iter()
-        .map(|&position| {
-            let meta = &newest_first[position].brief.meta;
-            let card = &cards[position];
-            FeedEntry {
-                title: card.title.clone(),
-                url: card.url.clone(),
-                published: meta.date.rfc3339(),
-                updated: meta.updated.unwrap_or(meta.date).rfc3339(),
-                author: card.author.clone(),
-                summary: card.summary.clone(),
-                tags: card.tags.iter().map(|tag| tag.name.clone()).collect(),
-                content_html: String::new(),
-            }
-        })
+        .map(|&position| entry(&newest_first[position].brief.meta, &cards[position]))
         .collect();
     let updated = positions
         .iter()

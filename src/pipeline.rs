@@ -6,6 +6,8 @@
 //! so one run shows every mistake in the content. Per-brief stages run in parallel and collect
 //! into a Vec in input order.
 
+mod rebuild;
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -33,6 +35,8 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     pub drafts: bool,
 }
+
+pub(crate) use rebuild::rebuild_briefs;
 
 /// Figures for the summary line.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -81,7 +85,10 @@ pub struct Rendered {
 /// A finished render and the values that made it. `serve` keeps the last one, so that a change
 /// to a few briefs redoes only their stages and the pages whose context changed.
 pub struct Built {
+    /// The whole site, or when `complete` is false only the files that differ from the
+    /// previous build's (a patched rebuild removes no file).
     pub files: Vec<OutputFile>,
+    pub complete: bool,
     pub stats: Stats,
     pub(crate) parts: Parts,
 }
@@ -102,6 +109,8 @@ pub(crate) struct Parts {
     pub html: Vec<BriefHtml>,
     /// The assembled site and its rendered text, compared with by the next build.
     pub output: Option<(site::Site, templates::RenderedSite)>,
+    /// The last build's figures, which a patched rebuild adjusts.
+    pub stats: Stats,
 }
 
 /// A rebuild's error, with the parts it started from, so the next rebuild can start there.
@@ -113,6 +122,26 @@ pub(crate) struct BriefHtml {
     body_html: Arc<str>,
     footnotes: Vec<markdown::RenderedFootnote>,
     word_count: usize,
+}
+
+impl BriefHtml {
+    /// Indices of the facts cited, in footnote order.
+    fn facts(&self) -> impl Iterator<Item = usize> + '_ {
+        self.footnotes.iter().filter_map(|footnote| match footnote {
+            markdown::RenderedFootnote::Fact { fact, .. } => Some(*fact),
+            markdown::RenderedFootnote::Author { .. } => None,
+        })
+    }
+
+    /// The rendering of `brief`, which this is.
+    fn rendered<'b>(&self, brief: &'b content::Brief) -> markdown::RenderedBrief<'b> {
+        markdown::RenderedBrief {
+            brief,
+            body_html: self.body_html.clone(),
+            footnotes: self.footnotes.clone(),
+            word_count: self.word_count,
+        }
+    }
 }
 
 /// Runs every stage up to, not including, writing.
@@ -217,6 +246,7 @@ pub fn render_all(options: &BuildOptions) -> Result<Built, Error> {
         corpus,
         html,
         output: None,
+        stats: Stats::default(),
     };
     finish(parts, clock).map_err(|failed| failed.0)
 }
@@ -255,39 +285,6 @@ fn render_briefs<'a>(
     Ok(html)
 }
 
-/// Re-renders only the briefs at `changed` (indices into the corpus), given their new
-/// contents, on top of the last build; everything else is reused. The caller guarantees that
-/// nothing but these briefs changed and that none changed its slug or draft state, so the
-/// link map and the notes stay valid. On an error the last build is returned untouched.
-pub(crate) fn rebuild_briefs(
-    mut parts: Parts,
-    changed: Vec<(usize, content::Brief)>,
-) -> Result<Built, Failed> {
-    let mut clock = Clock::new();
-    let render_options = RenderOptions {
-        markdown: parts.annotate_options.markdown,
-        unsafe_html: parts.loaded.config.unsafe_html,
-        highlighter: &parts.highlighter,
-        links: &parts.link_map,
-    };
-    let html = render_briefs(
-        changed.par_iter().map(|(_, brief)| brief),
-        &parts.knowledge,
-        parts.annotate_options,
-        render_options,
-    );
-    let html = match html {
-        Ok(html) => html,
-        Err(error) => return Err(Box::new((error, parts))),
-    };
-    clock.lap("annotate+markdown");
-    for ((index, brief), html) in changed.into_iter().zip(html) {
-        parts.corpus.briefs[index] = brief;
-        parts.html[index] = html;
-    }
-    finish(parts, clock)
-}
-
 /// Assembles and renders the site from `parts`, reusing the pages of `parts.output` (the
 /// previous build) whose context is unchanged, and gathers the output files. On an error
 /// `parts` comes back as it was.
@@ -297,12 +294,7 @@ fn finish(mut parts: Parts, mut clock: Clock) -> Result<Built, Failed> {
         .briefs
         .iter()
         .zip(&parts.html)
-        .map(|(brief, html)| markdown::RenderedBrief {
-            brief,
-            body_html: html.body_html.clone(),
-            footnotes: html.footnotes.clone(),
-            word_count: html.word_count,
-        })
+        .map(|(brief, html)| html.rendered(brief))
         .collect();
     let mut site = site::assemble(
         &parts.loaded.config,
@@ -358,8 +350,10 @@ fn finish(mut parts: Parts, mut clock: Clock) -> Result<Built, Failed> {
         timings: clock.laps,
     };
     parts.output = Some((site, rendered));
+    parts.stats = stats.clone();
     Ok(Built {
         files,
+        complete: true,
         stats,
         parts,
     })

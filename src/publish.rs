@@ -46,20 +46,11 @@ pub fn robots(urls: &Urls) -> String {
     )
 }
 
-/// `search-index.json`, read by the theme's search script. Short keys keep a 10,000-brief index
-/// small: `t` title, `d` date, `s` summary, `g` tag names, `u` URL relative to `base_url` (so
-/// the file works wherever the site is served from).
-pub fn search_index(
-    urls: &Urls,
-    briefs: &[std::sync::Arc<BriefCard>],
-    facts: &[FactCard],
-) -> String {
-    #[derive(Serialize)]
-    struct Index<'a> {
-        v: u32,
-        briefs: Vec<BriefEntry<'a>>,
-        facts: Vec<FactEntry<'a>>,
-    }
+/// One brief's entry in `search-index.json`: a JSON object with short keys, so that a
+/// 10,000-brief index stays small: `t` title, `d` date, `s` summary, `g` tag names, `u` URL
+/// relative to `base_url` (so the file works wherever the site is served from). Entries are
+/// made once per brief and kept, so a rebuild after one edit remakes one entry, not 10,000.
+pub fn search_entry(urls: &Urls, card: &BriefCard) -> String {
     #[derive(Serialize)]
     struct BriefEntry<'a> {
         t: &'a str,
@@ -68,33 +59,44 @@ pub fn search_index(
         g: Vec<&'a str>,
         u: &'a str,
     }
+    let entry = BriefEntry {
+        t: &card.title,
+        d: &card.date,
+        s: card.summary.as_deref().unwrap_or(""),
+        g: card.tags.iter().map(|tag| tag.name.as_str()).collect(),
+        u: urls.relative(&card.url),
+    };
+    serde_json::to_string(&entry).unwrap_or_default()
+}
+
+/// `search-index.json`, read by the theme's search script: `{"v":1,"briefs":[…],"facts":[…]}`
+/// with the briefs' [`search_entry`]s in order and each fact's title and relative URL.
+pub fn search_index(urls: &Urls, entries: &[String], facts: &[FactCard]) -> String {
     #[derive(Serialize)]
     struct FactEntry<'a> {
         t: &'a str,
         u: &'a str,
     }
-    let index = Index {
-        v: 1,
-        briefs: briefs
-            .iter()
-            .map(|card| BriefEntry {
-                t: &card.title,
-                d: &card.date,
-                s: card.summary.as_deref().unwrap_or(""),
-                g: card.tags.iter().map(|tag| tag.name.as_str()).collect(),
-                u: urls.relative(&card.url),
-            })
-            .collect(),
-        facts: facts
-            .iter()
-            .map(|fact| FactEntry {
-                t: &fact.title,
-                u: urls.relative(&fact.url),
-            })
-            .collect(),
-    };
-    let mut json = serde_json::to_string(&index).unwrap_or_default();
-    json.push('\n');
+    let facts: Vec<FactEntry> = facts
+        .iter()
+        .map(|fact| FactEntry {
+            t: &fact.title,
+            u: urls.relative(&fact.url),
+        })
+        .collect();
+    let facts = serde_json::to_string(&facts).unwrap_or_default();
+    let size = entries.iter().map(|entry| entry.len() + 1).sum::<usize>() + facts.len() + 32;
+    let mut json = String::with_capacity(size);
+    json.push_str("{\"v\":1,\"briefs\":[");
+    for (at, entry) in entries.iter().enumerate() {
+        if at > 0 {
+            json.push(',');
+        }
+        json.push_str(entry);
+    }
+    json.push_str("],\"facts\":");
+    json.push_str(&facts);
+    json.push_str("}\n");
     json
 }
 

@@ -25,6 +25,16 @@ pub enum Scope {
     Briefs(usize),
 }
 
+/// What a rebuild gives.
+#[derive(Debug)]
+pub struct Rebuilt {
+    /// The whole site when `complete`, else only the files that changed (none is removed).
+    pub files: Vec<OutputFile>,
+    pub complete: bool,
+    pub stats: Stats,
+    pub scope: Scope,
+}
+
 /// The last build's stages, kept between rebuilds.
 pub struct Session {
     options: BuildOptions,
@@ -46,22 +56,13 @@ impl Session {
     }
 
     /// Rebuilds after the files at `changed` (relative to the site root) changed on disk.
-    pub fn rebuild(
-        &mut self,
-        changed: &[PathBuf],
-    ) -> Result<(Vec<OutputFile>, Stats, Scope), Error> {
+    pub fn rebuild(&mut self, changed: &[PathBuf]) -> Result<Rebuilt, Error> {
         let Some(parts) = self.parts.take() else {
-            return self
-                .build_all()
-                .map(|(files, stats)| (files, stats, Scope::Full));
+            return self.rebuild_all();
         };
         let briefs = match changed_briefs(&self.options, &parts, changed) {
             Ok(Some(briefs)) => briefs,
-            Ok(None) => {
-                return self
-                    .build_all()
-                    .map(|(files, stats)| (files, stats, Scope::Full));
-            }
+            Ok(None) => return self.rebuild_all(),
             Err(error) => {
                 self.parts = Some(parts);
                 return Err(error);
@@ -70,8 +71,14 @@ impl Session {
         let count = briefs.len();
         match pipeline::rebuild_briefs(parts, briefs) {
             Ok(built) => {
+                let complete = built.complete;
                 let (files, stats) = self.keep(built);
-                Ok((files, stats, Scope::Briefs(count)))
+                Ok(Rebuilt {
+                    files,
+                    complete,
+                    stats,
+                    scope: Scope::Briefs(count),
+                })
             }
             Err(failed) => {
                 let (error, parts) = *failed;
@@ -79,6 +86,16 @@ impl Session {
                 Err(error)
             }
         }
+    }
+
+    fn rebuild_all(&mut self) -> Result<Rebuilt, Error> {
+        let (files, stats) = self.build_all()?;
+        Ok(Rebuilt {
+            files,
+            complete: true,
+            stats,
+            scope: Scope::Full,
+        })
     }
 
     fn keep(&mut self, built: Built) -> (Vec<OutputFile>, Stats) {

@@ -6,6 +6,10 @@
 //! depends on hashing or thread timing. This stage decides every URL (through [`Urls`]) and owns
 //! no HTML beyond the Markdown already rendered.
 
+mod lists;
+mod patch;
+mod urls;
+
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -18,9 +22,13 @@ use crate::markdown::{RenderedBrief, RenderedFootnote};
 use crate::metadata;
 use crate::publish;
 use crate::views::{
-    BriefCard, BriefView, FactCard, FactLink, FactView, FootnoteView, ImageView, PageData,
-    PageLink, PageMeta, Paginator, SiteView, SourceView, TagLink, TagView, WindowView,
+    BriefCard, BriefView, FactLink, FootnoteView, ImageView, PageData, PageMeta, SiteView,
+    SourceView, TagLink, WindowView,
 };
+
+pub(crate) use lists::{fact_pages_of, page_count};
+pub use patch::{Edit, Patch, patch};
+pub use urls::Urls;
 
 /// Words per minute for the reading-time estimate: a common figure for news prose on screen.
 const WORDS_PER_MINUTE: usize = 200;
@@ -45,71 +53,34 @@ pub struct Site {
     /// Files made without templates (`sitemap.xml`, `robots.txt`, `search-index.json`):
     /// `(output path, content)`.
     pub files: Vec<(String, String)>,
+    /// Where things are in `pages`, for rebuilds that patch the site.
+    pub layout: Layout,
 }
 
-/// Builds every URL of the site from the base URL, so the path prefix is never forgotten.
-#[derive(Debug, Clone)]
-pub struct Urls {
-    base: String,
-}
-
-impl Urls {
-    /// `base` must end with `/` (the config loader guarantees it).
-    pub fn new(base: &str) -> Urls {
-        Urls {
-            base: base.to_string(),
-        }
-    }
-
-    pub fn home(&self) -> String {
-        self.base.clone()
-    }
-
-    pub fn brief(&self, slug: &str) -> String {
-        format!("{}briefs/{slug}/", self.base)
-    }
-
-    pub fn fact(&self, id: &str) -> String {
-        format!("{}context/{id}/", self.base)
-    }
-
-    pub fn facts(&self) -> String {
-        format!("{}context/", self.base)
-    }
-
-    pub fn tag(&self, slug: &str) -> String {
-        format!("{}tags/{slug}/", self.base)
-    }
-
-    pub fn tags(&self) -> String {
-        format!("{}tags/", self.base)
-    }
-
-    pub fn index_page(&self, number: usize) -> String {
-        if number == 1 {
-            self.home()
-        } else {
-            format!("{}page/{number}/", self.base)
-        }
-    }
-
-    pub fn static_dir(&self) -> String {
-        format!("{}static/", self.base)
-    }
-
-    /// `url` without the base prefix, for files that must work wherever the site is served.
-    pub fn relative<'u>(&self, url: &'u str) -> &'u str {
-        url.strip_prefix(self.base.as_str()).unwrap_or(url)
-    }
-
-    /// An author-given path or URL: absolute http(s) URLs stay, paths are put under the base.
-    pub fn asset(&self, src: &str) -> String {
-        if crate::content::is_web_url(src) {
-            src.to_string()
-        } else {
-            format!("{}{}", self.base, src.trim_start_matches('/'))
-        }
-    }
+/// Where each part of an assembled site sits, so that a rebuild after an edit to one brief
+/// finds the few pages that show it without assembling the rest again.
+///
+/// `pages` holds, in order: one page per brief (newest first, so page `p` is the brief at
+/// position `p`), the index pages, each fact's pages (in knowledge-file order) and the facts
+/// index, each tag's pages and the tags index, then `404.html` and the search page.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Layout {
+    /// `position[i]`: where corpus brief `i` sits in date order, newest first.
+    pub position: Vec<usize>,
+    /// Each brief's card, by position.
+    pub cards: Vec<Arc<BriefCard>>,
+    pub first_index_page: usize,
+    /// `fact_pages[i]`: fact `i`'s first page; the rest follow it.
+    pub fact_pages: Vec<usize>,
+    pub facts_index: usize,
+    /// `citing[i]`: positions of the briefs citing fact `i`, ascending (newest first).
+    pub citing: Vec<Vec<usize>>,
+    /// Each tag's first page, by tag slug.
+    pub tag_pages: BTreeMap<String, usize>,
+    /// Positions of the briefs carrying each tag, ascending, by tag slug.
+    pub tagged: BTreeMap<String, Vec<usize>>,
+    /// Each brief's entry in the search index, by position.
+    pub search_entries: Vec<String>,
 }
 
 /// Assembles the site. `briefs` may be in any order; `notes_html[i]` is fact `i`'s rendered note.
@@ -120,57 +91,53 @@ pub fn assemble(
     briefs: &[RenderedBrief],
 ) -> Site {
     let urls = Urls::new(&config.base_url);
-    let mut order: Vec<&RenderedBrief> = briefs.iter().collect();
-    order.sort_by(|a, b| {
-        (b.brief.meta.date, &a.brief.slug).cmp(&(a.brief.meta.date, &b.brief.slug))
+    let mut newest_first: Vec<usize> = (0..briefs.len()).collect();
+    newest_first.sort_by(|&a, &b| {
+        let (a, b) = (briefs[a].brief, briefs[b].brief);
+        (b.meta.date, &a.slug).cmp(&(a.meta.date, &b.slug))
     });
+    let order: Vec<&RenderedBrief> = newest_first.iter().map(|&i| &briefs[i]).collect();
     let cards: Vec<Arc<BriefCard>> = order
         .iter()
         .map(|r| Arc::new(card(&urls, r.brief)))
         .collect();
     let mut pages = Vec::new();
-
     for (position, rendered) in order.iter().enumerate() {
         let previous = cards.get(position + 1).cloned();
         let next = position.checked_sub(1).map(|p| cards[p].clone());
-        let view = brief_view(
+        let neighbours = Neighbours { previous, next };
+        pages.push(brief_page(
+            config,
             &urls,
             knowledge,
             notes_html,
             rendered,
             &cards[position],
-            previous,
-            next,
-        );
-        pages.push(Page {
-            path: format!("briefs/{}/index.html", rendered.brief.slug),
-            template: "brief.html",
-            meta: metadata::brief_meta(
-                meta(
-                    &rendered.brief.meta.title,
-                    rendered
-                        .brief
-                        .meta
-                        .summary
-                        .as_deref()
-                        .unwrap_or(&config.description),
-                    view.card.url.clone(),
-                    "brief",
-                )
-                .updated(Some(view.card.updated.clone())),
-                &view,
-                config,
-                &urls,
-            ),
-            data: PageData::Brief {
-                brief: Box::new(view),
-            },
-        });
+            neighbours,
+        ));
     }
 
-    index_pages(config, &urls, &cards, &mut pages);
-    let facts = fact_pages(&urls, knowledge, notes_html, &order, &cards, &mut pages);
-    tag_pages(&urls, &order, &cards, &mut pages);
+    let first_index_page = pages.len();
+    lists::index_pages(config, &urls, &cards, &mut pages);
+    let mut citing: Vec<Vec<usize>> = vec![Vec::new(); knowledge.facts.len()];
+    let mut by_tag: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
+    for (position, rendered) in order.iter().enumerate() {
+        for fact in rendered.facts() {
+            citing[fact].push(position);
+        }
+        for (slug, name) in &rendered.brief.tags {
+            by_tag
+                .entry(slug.clone())
+                .or_insert_with(|| (name.clone(), Vec::new()))
+                .1
+                .push(position);
+        }
+    }
+    let (facts, fact_pages) = lists::fact_pages(
+        config, &urls, knowledge, notes_html, &citing, &cards, &mut pages,
+    );
+    let facts_index = pages.len() - 1;
+    let tag_pages = lists::tag_pages(config, &urls, &by_tag, &cards, &mut pages);
     pages.push(Page {
         path: "404.html".into(),
         template: "404.html",
@@ -194,16 +161,24 @@ pub fn assemble(
         ),
         data: PageData::Search {},
     });
-    metadata::default_images(config, &urls, &mut pages);
+    metadata::default_images(config, &urls, &mut pages[first_index_page..]);
     let feeds = feeds::build(config, &urls, &order, &cards);
+    let search_entries: Vec<String> = cards
+        .iter()
+        .map(|card| publish::search_entry(&urls, card))
+        .collect();
     let files = vec![
         ("sitemap.xml".to_string(), publish::sitemap(&pages)),
         ("robots.txt".to_string(), publish::robots(&urls)),
         (
             "search-index.json".to_string(),
-            publish::search_index(&urls, &cards, &facts),
+            publish::search_index(&urls, &search_entries, &facts),
         ),
     ];
+    let mut position = vec![0; briefs.len()];
+    for (at, &index) in newest_first.iter().enumerate() {
+        position[index] = at;
+    }
     Site {
         view: SiteView {
             title: config.title.clone(),
@@ -217,7 +192,66 @@ pub fn assemble(
         pages,
         feeds,
         files,
+        layout: Layout {
+            position,
+            cards,
+            first_index_page,
+            fact_pages,
+            facts_index,
+            citing,
+            tag_pages,
+            search_entries,
+            tagged: by_tag
+                .into_iter()
+                .map(|(slug, (_, positions))| (slug, positions))
+                .collect(),
+        },
     }
+}
+
+/// A brief's newer and older neighbours in date order, linked from its page.
+pub(crate) struct Neighbours {
+    /// The next older brief.
+    pub previous: Option<Arc<BriefCard>>,
+    /// The next newer brief.
+    pub next: Option<Arc<BriefCard>>,
+}
+
+/// A brief's page. Every value in it comes from the brief itself, its card, the knowledge
+/// base and its two neighbours' cards, which is what lets a rebuild redo one brief alone.
+pub(crate) fn brief_page(
+    config: &SiteConfig,
+    urls: &Urls,
+    knowledge: &KnowledgeBase,
+    notes_html: &[Arc<str>],
+    rendered: &RenderedBrief,
+    card: &Arc<BriefCard>,
+    neighbours: Neighbours,
+) -> Page {
+    let view = brief_view(urls, knowledge, notes_html, rendered, card, neighbours);
+    let description = rendered
+        .brief
+        .meta
+        .summary
+        .as_deref()
+        .unwrap_or(&config.description);
+    let head = meta(
+        &rendered.brief.meta.title,
+        description,
+        view.card.url.clone(),
+        "brief",
+    )
+    .updated(Some(view.card.updated.clone()));
+    let mut page = Page {
+        path: format!("briefs/{}/index.html", rendered.brief.slug),
+        template: "brief.html",
+        meta: metadata::brief_meta(head, &view, config, urls),
+        data: PageData::Brief {
+            brief: Box::new(view),
+        },
+    };
+    metadata::default_images(config, urls, std::slice::from_mut(&mut page));
+    page
 }
 
 /// The newest `updated` date among `cards`, for a listing's sitemap `lastmod`.
@@ -303,8 +337,7 @@ fn brief_view(
     notes_html: &[Arc<str>],
     rendered: &RenderedBrief,
     card: &Arc<BriefCard>,
-    previous: Option<Arc<BriefCard>>,
-    next: Option<Arc<BriefCard>>,
+    neighbours: Neighbours,
 ) -> BriefView {
     let brief = rendered.brief;
     let footnotes = rendered
@@ -341,163 +374,9 @@ fn brief_view(
             .collect(),
         word_count: rendered.word_count,
         reading_minutes: rendered.word_count.div_ceil(WORDS_PER_MINUTE).max(1),
-        previous,
-        next,
+        previous: neighbours.previous,
+        next: neighbours.next,
     }
-}
-
-fn index_pages(config: &SiteConfig, urls: &Urls, cards: &[Arc<BriefCard>], pages: &mut Vec<Page>) {
-    let total = cards.len().div_ceil(config.paginate).max(1);
-    for number in 1..=total {
-        let start = (number - 1) * config.paginate;
-        let chunk = cards.get(start..(start + config.paginate).min(cards.len()));
-        let paginator = Paginator {
-            current: number,
-            total,
-            previous_url: (number > 1).then(|| urls.index_page(number - 1)),
-            next_url: (number < total).then(|| urls.index_page(number + 1)),
-            pages: (1..=total)
-                .map(|n| PageLink {
-                    number: n,
-                    url: urls.index_page(n),
-                    current: n == number,
-                })
-                .collect(),
-        };
-        let (path, title) = if number == 1 {
-            ("index.html".to_string(), config.title.clone())
-        } else {
-            (
-                format!("page/{number}/index.html"),
-                format!("Page {number}"),
-            )
-        };
-        pages.push(Page {
-            path,
-            template: "index.html",
-            meta: meta(
-                &title,
-                &config.description,
-                urls.index_page(number),
-                "index",
-            )
-            .updated(chunk.and_then(newest)),
-            data: PageData::Index {
-                briefs: chunk.map(<[Arc<BriefCard>]>::to_vec).unwrap_or_default(),
-                paginator,
-            },
-        });
-    }
-}
-
-fn fact_pages(
-    urls: &Urls,
-    knowledge: &KnowledgeBase,
-    notes_html: &[Arc<str>],
-    newest_first: &[&RenderedBrief],
-    cards: &[Arc<BriefCard>],
-    pages: &mut Vec<Page>,
-) -> Vec<FactCard> {
-    let mut cited_by: Vec<Vec<Arc<BriefCard>>> = vec![Vec::new(); knowledge.facts.len()];
-    for (rendered, card) in newest_first.iter().zip(cards) {
-        for fact in rendered.facts() {
-            cited_by[fact].push(card.clone());
-        }
-    }
-    let mut listing = Vec::with_capacity(knowledge.facts.len());
-    for (index, fact) in knowledge.facts.iter().enumerate() {
-        let view = FactView {
-            id: fact.id.clone(),
-            title: fact.title.clone(),
-            url: urls.fact(&fact.id),
-            note_html: notes_html[index].clone(),
-            sources: source_views(&fact.sources),
-            window: window(fact),
-            cited_by: std::mem::take(&mut cited_by[index]),
-        };
-        listing.push(FactCard {
-            id: fact.id.clone(),
-            title: fact.title.clone(),
-            url: view.url.clone(),
-            window: view.window.clone(),
-            citations: view.cited_by.len(),
-        });
-        pages.push(Page {
-            path: format!("context/{}/index.html", fact.id),
-            template: "fact.html",
-            meta: meta(
-                &fact.title,
-                &first_sentence(&fact.note),
-                view.url.clone(),
-                "fact",
-            )
-            .updated(newest(&view.cited_by)),
-            data: PageData::Fact {
-                fact: Box::new(view),
-            },
-        });
-    }
-    listing.sort_by(|a, b| {
-        a.title
-            .to_lowercase()
-            .cmp(&b.title.to_lowercase())
-            .then(a.id.cmp(&b.id))
-    });
-    pages.push(Page {
-        path: "context/index.html".into(),
-        template: "facts.html",
-        meta: meta(
-            "Context",
-            "Every background fact this site explains.",
-            urls.facts(),
-            "facts",
-        ),
-        data: PageData::Facts {
-            facts: listing.clone(),
-        },
-    });
-    listing
-}
-
-fn tag_pages(
-    urls: &Urls,
-    newest_first: &[&RenderedBrief],
-    cards: &[Arc<BriefCard>],
-    pages: &mut Vec<Page>,
-) {
-    let mut by_tag: BTreeMap<&str, (&str, Vec<Arc<BriefCard>>)> = BTreeMap::new();
-    for (rendered, card) in newest_first.iter().zip(cards) {
-        for (slug, name) in &rendered.brief.tags {
-            by_tag
-                .entry(slug)
-                .or_insert_with(|| (name, Vec::new()))
-                .1
-                .push(card.clone());
-        }
-    }
-    let mut tags = Vec::with_capacity(by_tag.len());
-    for (slug, (name, briefs)) in by_tag {
-        let tag = TagView {
-            name: name.to_string(),
-            slug: slug.to_string(),
-            url: urls.tag(slug),
-            count: briefs.len(),
-        };
-        tags.push(tag.clone());
-        pages.push(Page {
-            path: format!("tags/{slug}/index.html"),
-            template: "tag.html",
-            meta: meta(&format!("Tagged “{name}”"), "", tag.url.clone(), "tag")
-                .updated(newest(&briefs)),
-            data: PageData::Tag { tag, briefs },
-        });
-    }
-    pages.push(Page {
-        path: "tags/index.html".into(),
-        template: "tags.html",
-        meta: meta("Tags", "", urls.tags(), "tags"),
-        data: PageData::Tags { tags },
-    });
 }
 
 /// The first sentence of a Markdown note, stripped of the most common markup, for a meta
@@ -514,20 +393,7 @@ fn first_sentence(note: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{Urls, first_sentence};
-
-    #[test]
-    fn urls_keep_the_base_path() {
-        let urls = Urls::new("https://u.github.io/repo/");
-        assert_eq!(urls.brief("a"), "https://u.github.io/repo/briefs/a/");
-        assert_eq!(urls.index_page(1), "https://u.github.io/repo/");
-        assert_eq!(urls.index_page(3), "https://u.github.io/repo/page/3/");
-        assert_eq!(
-            urls.asset("/static/x.svg"),
-            "https://u.github.io/repo/static/x.svg"
-        );
-        assert_eq!(urls.asset("https://e.org/x.png"), "https://e.org/x.png");
-    }
+    use super::first_sentence;
 
     #[test]
     fn first_sentence_of_a_note() {

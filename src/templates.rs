@@ -13,7 +13,8 @@ use rayon::prelude::*;
 use tera::{Context, ErrorKind, Tera};
 
 use crate::error::{Error, SourceText};
-use crate::site::Site;
+use crate::feeds::Feed;
+use crate::site::{Page, Patch, Site};
 use crate::theme::Theme;
 
 /// Templates every theme must provide (the embedded default theme always does).
@@ -96,8 +97,7 @@ impl Renderer {
                 paths.zip(0..).collect()
             })
             .unwrap_or_default();
-        let mut shared = Context::new();
-        shared.insert("site", &site.view);
+        let shared = shared_context(site);
         // Feed entries reuse their brief page's context; render them with the page, so no
         // context outlives its page.
         let mut in_feeds = vec![false; site.pages.len()];
@@ -119,17 +119,8 @@ impl Renderer {
                     let entry = output.entries[index].clone().filter(|_| in_feed);
                     return Ok((output.pages[index].clone(), entry, false));
                 }
-                let mut context = Context::from_serialize(&page.data)
-                    .map_err(|error| convert(&self.theme, Some(page.template), &error))?;
-                context.extend(shared.clone());
-                context.insert("page", &page.meta);
-                let html = self.render_one(page.template, &context)?;
-                let entry = if in_feed {
-                    Some(self.render_one(FEED_ENTRY, &context)?.into())
-                } else {
-                    None
-                };
-                Ok((html.into(), entry, true))
+                let (html, entry) = self.render_page(&shared, page, in_feed)?;
+                Ok((html, entry, true))
             })
             .collect();
         let mut out = RenderedSite::default();
@@ -157,15 +148,8 @@ impl Renderer {
                 {
                     return Ok((output.feeds[index].clone(), false));
                 }
-                let mut view = feed.view.clone();
-                for (entry, &page) in view.entries.iter_mut().zip(&feed.entry_pages) {
-                    if let Some(text) = &out.entries[page] {
-                        entry.content_html = text.to_string();
-                    }
-                }
-                let mut context = shared.clone();
-                context.insert("feed", &view);
-                Ok((self.render_one(FEED, &context)?.into(), true))
+                let text = self.render_feed(&shared, feed, |page| out.entries[page].as_ref())?;
+                Ok((text, true))
             })
             .collect();
         for (text, fresh) in gather(feeds)? {
@@ -175,11 +159,113 @@ impl Renderer {
         Ok(out)
     }
 
+    /// Renders only the pages and feeds of `patch` on top of `site` and its `rendered` text;
+    /// a feed is rendered again when it changed or when an entry page of it did.
+    pub fn render_patch(
+        &self,
+        site: &Site,
+        rendered: &RenderedSite,
+        patch: &Patch,
+    ) -> Result<RenderedPatch, Error> {
+        let shared = shared_context(site);
+        let in_feed = |index: usize| {
+            site.feeds
+                .iter()
+                .any(|feed| feed.entry_pages.contains(&index))
+        };
+        let pages: Vec<_> = patch
+            .pages
+            .par_iter()
+            .map(|(&index, page)| {
+                let (html, entry) = self.render_page(&shared, page, in_feed(index))?;
+                Ok((index, html, entry))
+            })
+            .collect();
+        let pages = gather(pages)?;
+        let fresh_entry: HashMap<usize, &Arc<str>> = pages
+            .iter()
+            .filter_map(|(index, _, entry)| entry.as_ref().map(|entry| (*index, entry)))
+            .collect();
+        let mut feeds = Vec::new();
+        for (index, feed) in site.feeds.iter().enumerate() {
+            let changed = patch.feeds.get(&index);
+            let touched = feed
+                .entry_pages
+                .iter()
+                .any(|page| fresh_entry.contains_key(page));
+            if changed.is_none() && !touched {
+                continue;
+            }
+            let feed = changed.unwrap_or(feed);
+            let text = self.render_feed(&shared, feed, |page| {
+                fresh_entry
+                    .get(&page)
+                    .copied()
+                    .or(rendered.entries[page].as_ref())
+            })?;
+            feeds.push((index, text));
+        }
+        Ok(RenderedPatch { pages, feeds })
+    }
+
+    /// A page's HTML, and its feed entry's when a feed lists it: both from the same context.
+    fn render_page(
+        &self,
+        shared: &Context,
+        page: &Page,
+        in_feed: bool,
+    ) -> Result<(Arc<str>, Option<Arc<str>>), Error> {
+        let mut context = Context::from_serialize(&page.data)
+            .map_err(|error| convert(&self.theme, Some(page.template), &error))?;
+        context.extend(shared.clone());
+        context.insert("page", &page.meta);
+        let html = self.render_one(page.template, &context)?;
+        let entry = if in_feed {
+            Some(self.render_one(FEED_ENTRY, &context)?.into())
+        } else {
+            None
+        };
+        Ok((html.into(), entry))
+    }
+
+    /// A feed, its entries' content taken from `entry_text(page index)`.
+    fn render_feed<'t>(
+        &self,
+        shared: &Context,
+        feed: &Feed,
+        entry_text: impl Fn(usize) -> Option<&'t Arc<str>>,
+    ) -> Result<Arc<str>, Error> {
+        let mut view = feed.view.clone();
+        for (entry, &page) in view.entries.iter_mut().zip(&feed.entry_pages) {
+            if let Some(text) = entry_text(page) {
+                entry.content_html = text.to_string();
+            }
+        }
+        let mut context = shared.clone();
+        context.insert("feed", &view);
+        Ok(self.render_one(FEED, &context)?.into())
+    }
+
     fn render_one(&self, template: &str, context: &Context) -> Result<String, Error> {
         self.tera
             .render(template, context)
             .map_err(|error| convert(&self.theme, Some(template), &error))
     }
+}
+
+/// The values every page and feed shares.
+fn shared_context(site: &Site) -> Context {
+    let mut shared = Context::new();
+    shared.insert("site", &site.view);
+    shared
+}
+
+/// The text of a patch's pages, `(page index, HTML, feed entry)`, and of the feeds it
+/// changed, `(feed index, XML)`.
+#[derive(Debug, Default)]
+pub struct RenderedPatch {
+    pub pages: Vec<(usize, Arc<str>, Option<Arc<str>>)>,
+    pub feeds: Vec<(usize, Arc<str>)>,
 }
 
 /// The results in order, or every error once: one broken template fails every page that uses

@@ -152,7 +152,7 @@ pub struct FactView {
     pub note_html: Arc<str>,
     pub sources: Vec<SourceView>,
     pub window: WindowView,
-    /// Briefs that cite the fact, newest first.
+    /// This page's share of the briefs that cite the fact, newest first.
     pub cited_by: Vec<Arc<BriefCard>>,
 }
 
@@ -179,6 +179,8 @@ pub struct PageLink {
     pub number: usize,
     pub url: String,
     pub current: bool,
+    /// Page numbers are left out just before this one (show an ellipsis).
+    pub gap_before: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -202,16 +204,20 @@ pub enum PageData {
         briefs: Vec<Arc<BriefCard>>,
         paginator: Paginator,
     },
-    /// `fact.html`
-    Fact { fact: Box<FactView> },
+    /// `fact.html`, one per page of the fact's citing briefs.
+    Fact {
+        fact: Box<FactView>,
+        paginator: Paginator,
+    },
     /// `facts.html`
     Facts { facts: Vec<FactCard> },
     /// `tags.html`
     Tags { tags: Vec<TagView> },
-    /// `tag.html`
+    /// `tag.html`, one per page of the tag's briefs.
     Tag {
         tag: TagView,
         briefs: Vec<Arc<BriefCard>>,
+        paginator: Paginator,
     },
     /// `404.html`
     NotFound {},

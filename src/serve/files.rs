@@ -40,6 +40,15 @@ impl SiteFiles {
         }
     }
 
+    /// These files with `changed` put in place of (or beside) the ones at their paths.
+    pub fn with(&self, changed: Vec<OutputFile>) -> SiteFiles {
+        let mut files = self.files.clone();
+        for file in changed {
+            files.insert(file.path, file.contents);
+        }
+        SiteFiles { files }
+    }
+
     pub fn len(&self) -> usize {
         self.files.len()
     }

@@ -18,7 +18,7 @@ use std::time::Instant;
 
 use crate::error::Error;
 use crate::pipeline::{self, BuildOptions};
-use crate::session::{Scope, Session};
+use crate::session::{Rebuilt, Scope, Session};
 use files::SiteFiles;
 use http::{Shared, Status};
 
@@ -30,6 +30,8 @@ pub struct ServeOptions {
     pub port: u16,
     pub drafts: bool,
     pub open: bool,
+    /// Print each rebuild's stage times, as `build --timings` does.
+    pub timings: bool,
 }
 
 /// Serves until Ctrl-C (or SIGTERM); returns the line to print on a clean stop.
@@ -90,7 +92,10 @@ pub fn run(options: ServeOptions) -> Result<String, Error> {
     let mut watch = watch::start(&options.root, changes)?;
     {
         let shared = shared.clone();
-        std::thread::spawn(move || rebuild_on_change(&mut session, &mut watch, &shared, &changed));
+        let timings = options.timings;
+        std::thread::spawn(move || {
+            rebuild_on_change(&mut session, &mut watch, &shared, &changed, timings)
+        });
     }
 
     println!("Serving {} at {url}", options.root.display());
@@ -160,6 +165,7 @@ fn rebuild_on_change(
     watch: &mut watch::Watch,
     shared: &Shared,
     changed: &mpsc::Receiver<Vec<PathBuf>>,
+    timings: bool,
 ) {
     while let Ok(mut paths) = changed.recv() {
         while let Ok(more) = changed.try_recv() {
@@ -170,9 +176,18 @@ fn rebuild_on_change(
         watch.follow_new_folders(&paths);
         let started = Instant::now();
         match session.rebuild(&paths) {
-            Ok((files, stats, scope)) => {
+            Ok(Rebuilt {
+                files,
+                complete,
+                stats,
+                scope,
+            }) => {
+                let site = if complete {
+                    SiteFiles::new(files)
+                } else {
+                    shared.site().with(files)
+                };
                 let took = started.elapsed();
-                let site = SiteFiles::new(files);
                 let count = site.len();
                 let before = shared.publish(site);
                 let now = shared.site();
@@ -186,6 +201,9 @@ fn rebuild_on_change(
                     stats.rendered,
                     now.changed_since(&before),
                 );
+                if timings {
+                    println!("{}", pipeline::timings_line(&stats));
+                }
             }
             Err(error) => {
                 let report = error.report();

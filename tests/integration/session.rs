@@ -42,79 +42,163 @@ fn as_map(files: &[briefing::output::OutputFile]) -> BTreeMap<String, Vec<u8>> {
         .collect()
 }
 
+/// How a rebuild went about it.
+#[derive(Debug, PartialEq, Eq)]
+enum Took {
+    /// Only the pages showing the brief: `files` held only what changed.
+    Patch,
+    /// The brief alone re-rendered, the site assembled again.
+    Assembly,
+    /// Everything from scratch.
+    Full,
+}
+
+/// A session and the files it has handed out so far, as `serve` keeps them.
+struct Preview {
+    session: Session,
+    served: BTreeMap<String, Vec<u8>>,
+}
+
+impl Preview {
+    fn start(root: &Path) -> Preview {
+        let mut session = Session::new(options(root));
+        let (files, _) = session.build_all().unwrap();
+        Preview {
+            session,
+            served: as_map(&files),
+        }
+    }
+
+    /// Rebuilds after `changed`, then checks the served files and figures against a fresh
+    /// full build.
+    fn rebuild_and_compare(&mut self, root: &Path, changed: &[&str]) -> Took {
+        let changed: Vec<PathBuf> = changed.iter().map(PathBuf::from).collect();
+        let rebuilt = self
+            .session
+            .rebuild(&changed)
+            .unwrap_or_else(|error| panic!("{}", error.report()));
+        if rebuilt.complete {
+            self.served = as_map(&rebuilt.files);
+        } else {
+            self.served.extend(as_map(&rebuilt.files));
+        }
+        let full = pipeline::render(&options(root)).unwrap();
+        let full_files = as_map(&full.files);
+        assert_eq!(
+            self.served.keys().collect::<Vec<_>>(),
+            full_files.keys().collect::<Vec<_>>(),
+            "the incremental build has other files than the full build"
+        );
+        for (path, bytes) in &full_files {
+            assert!(
+                self.served[path] == *bytes,
+                "{path} differs from the full build after an edit\n--- incremental\n{}\n--- full\n{}",
+                String::from_utf8_lossy(&self.served[path]),
+                String::from_utf8_lossy(bytes)
+            );
+        }
+        let figures = |stats: &pipeline::Stats| {
+            let (a, b, c, d, e, f) = (
+                stats.briefs,
+                stats.facts,
+                stats.notes_attached,
+                stats.facts_cited,
+                stats.pages,
+                stats.files,
+            );
+            (a, b, c, d, e, f)
+        };
+        assert_eq!(figures(&rebuilt.stats), figures(&full.stats));
+        match (rebuilt.scope, rebuilt.complete) {
+            (Scope::Full, _) => Took::Full,
+            (Scope::Briefs(_), true) => Took::Assembly,
+            (Scope::Briefs(_), false) => Took::Patch,
+        }
+    }
+}
+
 /// Edits `BRIEF` with `edit`, rebuilds, and checks the result against a full build.
-fn edit_and_compare(session: &mut Session, root: &Path, edit: impl Fn(&str) -> String) -> Scope {
-    let path = root.join(BRIEF);
+fn edit_and_compare(preview: &mut Preview, root: &Path, edit: impl Fn(&str) -> String) -> Took {
+    edit_file(root, BRIEF, edit);
+    preview.rebuild_and_compare(root, &[BRIEF])
+}
+
+fn edit_file(root: &Path, file: &str, edit: impl Fn(&str) -> String) {
+    let path = root.join(file);
     let text = std::fs::read_to_string(&path).unwrap();
     std::fs::write(&path, edit(&text)).unwrap();
-    let (files, _, scope) = session
-        .rebuild(&[PathBuf::from(BRIEF)])
-        .unwrap_or_else(|error| panic!("{}", error.report()));
-    let full = pipeline::render(&options(root)).unwrap();
-    let (incremental, full) = (as_map(&files), as_map(&full.files));
-    assert_eq!(
-        incremental.keys().collect::<Vec<_>>(),
-        full.keys().collect::<Vec<_>>(),
-        "the incremental build has other files than the full build"
-    );
-    for (path, bytes) in &full {
-        assert!(
-            incremental[path] == *bytes,
-            "{path} differs from the full build after an edit\n--- incremental\n{}\n--- full\n{}",
-            String::from_utf8_lossy(&incremental[path]),
-            String::from_utf8_lossy(bytes)
-        );
-    }
-    scope
 }
 
 #[test]
 fn brief_edits_rebuild_only_the_brief_and_match_a_full_build() {
     let site = fixture_copy();
     let root = site.path();
-    let mut session = Session::new(options(root));
-    session.build_all().unwrap();
+    let mut preview = Preview::start(root);
 
+    // A new title: the brief's page, its neighbours, the index, tag, fact pages and feeds
+    // that list it, and the search index.
     let retitle = |text: &str| text.replace("Ceasefire ends the 44-day war", "Truce holds");
+    assert_eq!(edit_and_compare(&mut preview, root, retitle), Took::Patch);
+    let resummarise = |text: &str| text.replace("A truce & Russian troops.", "Troops <arrive>.");
     assert_eq!(
-        edit_and_compare(&mut session, root, retitle),
-        Scope::Briefs(1)
+        edit_and_compare(&mut preview, root, resummarise),
+        Took::Patch
     );
-    // A new mention of a fact: a new footnote, and the fact page gains a citing brief.
-    let mention = |text: &str| format!("{text}\nThe Lachin corridor stays open.\n");
+    let reauthor = |text: &str| text.replace("author: \"Desk\"\n", "");
+    assert_eq!(edit_and_compare(&mut preview, root, reauthor), Took::Patch);
+    // Dropping every mention of a fact empties its page: its `lastmod` goes, and the facts
+    // index's count drops.
+    let unmention = |text: &str| text.replace("peacekeepers", "troops");
+    assert_eq!(edit_and_compare(&mut preview, root, unmention), Took::Patch);
+    // A new mention: a new footnote, and the fact page gains its citing brief back.
+    let mention = |text: &str| format!("{text}\nRussian peacekeepers stay.\n");
+    assert_eq!(edit_and_compare(&mut preview, root, mention), Took::Patch);
+    // A third brief citing the Lachin corridor gives its list a second page (two per page).
+    let third = |text: &str| format!("{text}\nThe Lachin corridor stays open.\n");
+    assert_eq!(edit_and_compare(&mut preview, root, third), Took::Assembly);
+    assert!(
+        preview
+            .served
+            .contains_key("context/lachin-corridor/page/2/index.html")
+    );
+    // Two briefs edited in one batch, one of them the other's neighbour.
+    edit_file(root, BRIEF, |text| {
+        text.replace("Truce holds", "Truce holds, again")
+    });
+    edit_file(root, "content/briefs/b-before.md", |text| {
+        text.replacen("title: \"", "title: \"Before: ", 1)
+    });
     assert_eq!(
-        edit_and_compare(&mut session, root, mention),
-        Scope::Briefs(1)
+        preview.rebuild_and_compare(root, &[BRIEF, "content/briefs/b-before.md"]),
+        Took::Patch
     );
     // An older date moves the brief in every list, feed and previous/next link.
     let redate = |text: &str| text.replace("date: 2020-11-10", "date: 2019-01-01");
-    assert_eq!(
-        edit_and_compare(&mut session, root, redate),
-        Scope::Briefs(1)
-    );
+    assert_eq!(edit_and_compare(&mut preview, root, redate), Took::Assembly);
     // New and dropped tags: tag pages and tag feeds appear and go.
     let retag = |text: &str| text.replace("tags: [Armenia, azerbaijan]", "tags: [russia]");
-    assert_eq!(
-        edit_and_compare(&mut session, root, retag),
-        Scope::Briefs(1)
-    );
+    assert_eq!(edit_and_compare(&mut preview, root, retag), Took::Assembly);
+    let update = |text: &str| text.replacen("---\n", "---\nupdated: 2021-01-01\n", 1);
+    assert_eq!(edit_and_compare(&mut preview, root, update), Took::Assembly);
 }
 
 #[test]
 fn a_slug_or_draft_change_takes_a_full_rebuild_that_still_matches() {
     let site = fixture_copy();
     let root = site.path();
-    let mut session = Session::new(options(root));
-    session.build_all().unwrap();
+    let mut preview = Preview::start(root);
 
     let reslug = |text: &str| text.replacen("---\n", "---\nslug: truce\n", 1);
-    assert_eq!(edit_and_compare(&mut session, root, reslug), Scope::Full);
+    assert_eq!(edit_and_compare(&mut preview, root, reslug), Took::Full);
     let draft = |text: &str| text.replacen("---\n", "---\ndraft: true\n", 1);
     // b-before links to a-ceasefire, so a draft a-ceasefire is a broken link: an error.
     let path = root.join(BRIEF);
     let before = std::fs::read_to_string(&path).unwrap();
     std::fs::write(&path, draft(&before)).unwrap();
-    let error = session.rebuild(&[PathBuf::from(BRIEF)]).unwrap_err();
+    let error = preview
+        .session
+        .rebuild(&[PathBuf::from(BRIEF)])
+        .unwrap_err();
     assert!(
         error.report().contains("a draft this build leaves out"),
         "{}",
@@ -122,8 +206,8 @@ fn a_slug_or_draft_change_takes_a_full_rebuild_that_still_matches() {
     );
     std::fs::write(&path, &before).unwrap();
     assert_eq!(
-        edit_and_compare(&mut session, root, |t| t.to_string()),
-        Scope::Full
+        edit_and_compare(&mut preview, root, |t| t.to_string()),
+        Took::Full
     );
 }
 
@@ -131,13 +215,15 @@ fn a_slug_or_draft_change_takes_a_full_rebuild_that_still_matches() {
 fn a_failed_rebuild_changes_nothing_and_the_next_good_one_matches() {
     let site = fixture_copy();
     let root = site.path();
-    let mut session = Session::new(options(root));
-    session.build_all().unwrap();
+    let mut preview = Preview::start(root);
     let path = root.join(BRIEF);
     let good = std::fs::read_to_string(&path).unwrap();
 
     std::fs::write(&path, good.replace("date: 2020-11-10", "date: 2020-02-30")).unwrap();
-    let error = session.rebuild(&[PathBuf::from(BRIEF)]).unwrap_err();
+    let error = preview
+        .session
+        .rebuild(&[PathBuf::from(BRIEF)])
+        .unwrap_err();
     assert!(
         error.report().starts_with(&format!("{BRIEF}:3:7: error: ")),
         "{}",
@@ -145,7 +231,10 @@ fn a_failed_rebuild_changes_nothing_and_the_next_good_one_matches() {
     );
     // A footnote naming no fact fails after parsing, in annotate.
     std::fs::write(&path, format!("{good}\nSee [^no-such-fact].\n")).unwrap();
-    let error = session.rebuild(&[PathBuf::from(BRIEF)]).unwrap_err();
+    let error = preview
+        .session
+        .rebuild(&[PathBuf::from(BRIEF)])
+        .unwrap_err();
     assert!(
         error.report().contains("no-such-fact"),
         "{}",
@@ -153,15 +242,14 @@ fn a_failed_rebuild_changes_nothing_and_the_next_good_one_matches() {
     );
 
     let body = |_: &str| good.replace("is over", "is over at last");
-    assert_eq!(edit_and_compare(&mut session, root, body), Scope::Briefs(1));
+    assert_eq!(edit_and_compare(&mut preview, root, body), Took::Patch);
 }
 
 #[test]
 fn changes_outside_the_briefs_rebuild_everything() {
     let site = fixture_copy();
     let root = site.path();
-    let mut session = Session::new(options(root));
-    session.build_all().unwrap();
+    let mut preview = Preview::start(root);
     let knowledge = root.join("content/knowledge.yaml");
     let text = std::fs::read_to_string(&knowledge).unwrap();
     std::fs::write(
@@ -169,14 +257,12 @@ fn changes_outside_the_briefs_rebuild_everything() {
         text.replace("Six weeks of fighting", "Six weeks of war"),
     )
     .unwrap();
-    let (files, _, scope) = session
-        .rebuild(&[PathBuf::from("content/knowledge.yaml")])
-        .unwrap();
-    assert_eq!(scope, Scope::Full);
-    let full = pipeline::render(&options(root)).unwrap();
-    assert!(as_map(&files) == as_map(&full.files));
+    assert_eq!(
+        preview.rebuild_and_compare(root, &["content/knowledge.yaml"]),
+        Took::Full
+    );
     assert!(
-        String::from_utf8_lossy(&as_map(&files)["context/second-war/index.html"])
+        String::from_utf8_lossy(&preview.served["context/second-war/index.html"])
             .contains("Six weeks of war")
     );
 }

@@ -1,0 +1,285 @@
+//! The listing pages: the index, each fact's page with the briefs citing it, each tag's page,
+//! and the facts and tags indexes.
+//!
+//! Every list of briefs is newest first and split into pages of `paginate` briefs, the first
+//! at the list's own URL and the rest at `page/<n>/` under it, as Zola and Hugo do: a tag
+//! that 5,000 briefs carry is 500 small pages, not one page of megabytes. Each page's
+//! [`Paginator`] links its neighbours and a window of page numbers around it, so the links
+//! on a page stay few however long the list grows.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use crate::config::SiteConfig;
+use crate::knowledge::KnowledgeBase;
+use crate::views::{BriefCard, FactCard, FactView, PageData, PageLink, Paginator, TagView};
+
+use super::{Page, Urls, first_sentence, meta, newest, source_views, window};
+
+/// Page numbers shown on each side of the current one, besides the first and the last.
+const WINDOW: usize = 2;
+
+/// One page of a list of briefs.
+struct ListPage<'c> {
+    url: String,
+    number: usize,
+    cards: &'c [Arc<BriefCard>],
+    paginator: Paginator,
+}
+
+/// Splits `cards` into pages of `per_page`; `url(n)` is page `n`'s URL. An empty list still
+/// has its first page.
+fn paginate<'c>(
+    cards: &'c [Arc<BriefCard>],
+    per_page: usize,
+    url: impl Fn(usize) -> String,
+) -> Vec<ListPage<'c>> {
+    let total = page_count(cards.len(), per_page);
+    (1..=total)
+        .map(|number| {
+            let start = (number - 1) * per_page;
+            let end = (start + per_page).min(cards.len());
+            ListPage {
+                url: url(number),
+                number,
+                cards: cards.get(start..end).unwrap_or_default(),
+                paginator: paginator(number, total, &url),
+            }
+        })
+        .collect()
+}
+
+/// How many pages a list of `len` briefs takes.
+pub(crate) fn page_count(len: usize, per_page: usize) -> usize {
+    len.div_ceil(per_page).max(1)
+}
+
+/// Links for page `current` of `total`: previous, next, and the first, the last and the
+/// pages within [`WINDOW`] of the current one; `gap_before` marks where numbers are skipped.
+fn paginator(current: usize, total: usize, url: &impl Fn(usize) -> String) -> Paginator {
+    let shown = |n: usize| n == 1 || n == total || n.abs_diff(current) <= WINDOW;
+    let mut pages = Vec::new();
+    let mut last_shown = 0;
+    for number in (1..=total).filter(|&n| shown(n)) {
+        pages.push(PageLink {
+            number,
+            url: url(number),
+            current: number == current,
+            gap_before: number > last_shown + 1,
+        });
+        last_shown = number;
+    }
+    Paginator {
+        current,
+        total,
+        previous_url: (current > 1).then(|| url(current - 1)),
+        next_url: (current < total).then(|| url(current + 1)),
+        pages,
+    }
+}
+
+/// The index: every brief, newest first.
+pub(super) fn index_pages(
+    config: &SiteConfig,
+    urls: &Urls,
+    cards: &[Arc<BriefCard>],
+    pages: &mut Vec<Page>,
+) {
+    for list in paginate(cards, config.paginate, |n| urls.index_page(n)) {
+        let title = if list.number == 1 {
+            config.title.clone()
+        } else {
+            format!("Page {}", list.number)
+        };
+        pages.push(Page {
+            path: urls.output_path(&list.url),
+            template: "index.html",
+            meta: meta(&title, &config.description, list.url, "index").updated(newest(list.cards)),
+            data: PageData::Index {
+                briefs: list.cards.to_vec(),
+                paginator: list.paginator,
+            },
+        });
+    }
+}
+
+/// Fact `index`'s pages: its note and sources, with the briefs citing it (`cited_by`, newest
+/// first) split into pages.
+pub(crate) fn fact_pages_of(
+    config: &SiteConfig,
+    urls: &Urls,
+    knowledge: &KnowledgeBase,
+    notes_html: &[Arc<str>],
+    index: usize,
+    cited_by: &[Arc<BriefCard>],
+) -> Vec<Page> {
+    let fact = &knowledge.facts[index];
+    let description = first_sentence(&fact.note);
+    paginate(cited_by, config.paginate, |n| urls.fact_page(&fact.id, n))
+        .into_iter()
+        .map(|list| {
+            let title = match list.number {
+                1 => fact.title.clone(),
+                n => format!("{}, page {n}", fact.title),
+            };
+            let view = FactView {
+                id: fact.id.clone(),
+                title: fact.title.clone(),
+                url: urls.fact(&fact.id),
+                note_html: notes_html[index].clone(),
+                sources: source_views(&fact.sources),
+                window: window(fact),
+                cited_by: list.cards.to_vec(),
+            };
+            Page {
+                path: urls.output_path(&list.url),
+                template: "fact.html",
+                meta: meta(&title, &description, list.url, "fact").updated(newest(list.cards)),
+                data: PageData::Fact {
+                    fact: Box::new(view),
+                    paginator: list.paginator,
+                },
+            }
+        })
+        .collect()
+}
+
+/// Every fact's pages, then the facts index. Gives the index's listing (for the search
+/// index), and where each fact's first page is, with the positions of the briefs citing it.
+pub(super) fn fact_pages(
+    config: &SiteConfig,
+    urls: &Urls,
+    knowledge: &KnowledgeBase,
+    notes_html: &[Arc<str>],
+    citing: &[Vec<usize>],
+    cards: &[Arc<BriefCard>],
+    pages: &mut Vec<Page>,
+) -> (Vec<FactCard>, Vec<usize>) {
+    let mut listing = Vec::with_capacity(knowledge.facts.len());
+    let mut first_pages = Vec::with_capacity(knowledge.facts.len());
+    for (index, fact) in knowledge.facts.iter().enumerate() {
+        let cited_by: Vec<Arc<BriefCard>> = citing[index]
+            .iter()
+            .map(|&position| cards[position].clone())
+            .collect();
+        listing.push(FactCard {
+            id: fact.id.clone(),
+            title: fact.title.clone(),
+            url: urls.fact(&fact.id),
+            window: window(fact),
+            citations: cited_by.len(),
+        });
+        first_pages.push(pages.len());
+        pages.extend(fact_pages_of(
+            config, urls, knowledge, notes_html, index, &cited_by,
+        ));
+    }
+    listing.sort_by(|a, b| {
+        a.title
+            .to_lowercase()
+            .cmp(&b.title.to_lowercase())
+            .then(a.id.cmp(&b.id))
+    });
+    pages.push(Page {
+        path: "context/index.html".into(),
+        template: "facts.html",
+        meta: meta(
+            "Context",
+            "Every background fact this site explains.",
+            urls.facts(),
+            "facts",
+        ),
+        data: PageData::Facts {
+            facts: listing.clone(),
+        },
+    });
+    (listing, first_pages)
+}
+
+/// Every tag's pages, then the tags index. `by_tag` maps each tag's slug to its name and the
+/// positions of the briefs carrying it; gives where each tag's first page is.
+pub(super) fn tag_pages(
+    config: &SiteConfig,
+    urls: &Urls,
+    by_tag: &BTreeMap<String, (String, Vec<usize>)>,
+    cards: &[Arc<BriefCard>],
+    pages: &mut Vec<Page>,
+) -> BTreeMap<String, usize> {
+    let mut tags = Vec::with_capacity(by_tag.len());
+    let mut first_pages = BTreeMap::new();
+    for (slug, (name, positions)) in by_tag {
+        let briefs: Vec<Arc<BriefCard>> = positions
+            .iter()
+            .map(|&position| cards[position].clone())
+            .collect();
+        let tag = TagView {
+            name: name.clone(),
+            slug: slug.clone(),
+            url: urls.tag(slug),
+            count: briefs.len(),
+        };
+        first_pages.insert(slug.clone(), pages.len());
+        for list in paginate(&briefs, config.paginate, |n| urls.tag_page(slug, n)) {
+            let title = match list.number {
+                1 => format!("Tagged “{name}”"),
+                n => format!("Tagged “{name}”, page {n}"),
+            };
+            pages.push(Page {
+                path: urls.output_path(&list.url),
+                template: "tag.html",
+                meta: meta(&title, "", list.url, "tag").updated(newest(list.cards)),
+                data: PageData::Tag {
+                    tag: tag.clone(),
+                    briefs: list.cards.to_vec(),
+                    paginator: list.paginator,
+                },
+            });
+        }
+        tags.push(tag);
+    }
+    pages.push(Page {
+        path: "tags/index.html".into(),
+        template: "tags.html",
+        meta: meta("Tags", "", urls.tags(), "tags"),
+        data: PageData::Tags { tags },
+    });
+    first_pages
+}
+
+#[cfg(test)]
+mod tests {
+    use super::paginator;
+
+    fn numbers(current: usize, total: usize) -> Vec<(usize, bool)> {
+        paginator(current, total, &|n| format!("/page/{n}/"))
+            .pages
+            .iter()
+            .map(|link| (link.number, link.gap_before))
+            .collect()
+    }
+
+    #[test]
+    fn the_paginator_shows_a_window_and_marks_gaps() {
+        assert_eq!(numbers(1, 1), [(1, false)]);
+        assert_eq!(
+            numbers(1, 4),
+            [(1, false), (2, false), (3, false), (4, false)]
+        );
+        assert_eq!(
+            numbers(10, 500),
+            [
+                (1, false),
+                (8, true),
+                (9, false),
+                (10, false),
+                (11, false),
+                (12, false),
+                (500, true)
+            ]
+        );
+        let last = paginator(500, 500, &|n| format!("/page/{n}/"));
+        assert_eq!(last.previous_url.as_deref(), Some("/page/499/"));
+        assert_eq!(last.next_url, None);
+        assert_eq!(last.pages.len(), 4);
+    }
+}
