@@ -16,7 +16,8 @@ use crate::output::OutputFile;
 /// One complete build, shared read-only between requests; a rebuild replaces it whole.
 #[derive(Debug, Default)]
 pub struct SiteFiles {
-    files: HashMap<String, Arc<[u8]>>,
+    /// Shared keys make the copy a rebuild patches cheap: no path is copied, only counted.
+    files: HashMap<Arc<str>, Arc<[u8]>>,
 }
 
 /// What a request path leads to.
@@ -35,7 +36,7 @@ impl SiteFiles {
         SiteFiles {
             files: files
                 .into_iter()
-                .map(|file| (file.path, file.contents))
+                .map(|file| (Arc::from(file.path), file.contents))
                 .collect(),
         }
     }
@@ -44,7 +45,7 @@ impl SiteFiles {
     pub fn with(&self, changed: Vec<OutputFile>) -> SiteFiles {
         let mut files = self.files.clone();
         for file in changed {
-            files.insert(file.path, file.contents);
+            files.insert(Arc::from(file.path), file.contents);
         }
         SiteFiles { files }
     }
@@ -66,12 +67,12 @@ impl SiteFiles {
         let Some(key) = request_path(raw_path) else {
             return Lookup::NotFound;
         };
-        if let Some((key, bytes)) = self.files.get_key_value(&key) {
+        if let Some((key, bytes)) = self.files.get_key_value(key.as_str()) {
             return Lookup::File(key, bytes);
         }
         if !key.is_empty() && !key.ends_with("index.html") {
             let folder_index = format!("{key}/index.html");
-            if self.files.contains_key(&folder_index) {
+            if self.files.contains_key(folder_index.as_str()) {
                 return Lookup::AddSlash;
             }
         }

@@ -187,6 +187,18 @@ fn recite(at: &Target, patch: &mut Patch, edit: &Edit, position: usize) -> Optio
         if cites == cited && !card_changed {
             continue;
         }
+        let per_page = at.config.paginate;
+        if cites == cited {
+            // Only the card changed: it keeps its place on its page.
+            let citing = patch.citing.get(&fact).unwrap_or(&layout.citing[fact]);
+            let in_list = citing.binary_search(&position).ok()?;
+            let card = card_at(at, patch, position);
+            let page = page_mut(at, patch, layout.fact_pages[fact] + in_list / per_page);
+            if let PageData::Fact { fact, .. } = &mut page.data {
+                fact.cited_by[in_list % per_page] = card;
+            }
+            continue;
+        }
         let before = patch.citing.get(&fact).unwrap_or(&layout.citing[fact]);
         let mut citing = before.clone();
         match (citing.binary_search(&position), cites) {
@@ -196,9 +208,7 @@ fn recite(at: &Target, patch: &mut Patch, edit: &Edit, position: usize) -> Optio
             }
             (Err(at_in_list), true) => citing.insert(at_in_list, position),
         }
-        if page_count(citing.len(), at.config.paginate)
-            != page_count(before.len(), at.config.paginate)
-        {
+        if page_count(citing.len(), per_page) != page_count(before.len(), per_page) {
             return None;
         }
         let cards: Vec<Arc<BriefCard>> = citing
@@ -222,14 +232,11 @@ fn recite(at: &Target, patch: &mut Patch, edit: &Edit, position: usize) -> Optio
                 patch.pages.insert(index, page);
             }
         }
-        if cites != cited {
-            let count = citing.len();
-            let id = &at.knowledge.facts[fact].id;
-            if let PageData::Facts { facts } = &mut page_mut(at, patch, layout.facts_index).data
-                && let Some(listed) = facts.iter_mut().find(|listed| listed.id == *id)
-            {
-                listed.citations = count;
-            }
+        let id = &at.knowledge.facts[fact].id;
+        if let PageData::Facts { facts } = &mut page_mut(at, patch, layout.facts_index).data
+            && let Some(listed) = facts.iter_mut().find(|listed| listed.id == *id)
+        {
+            listed.citations = citing.len();
         }
         patch.citing.insert(fact, citing);
     }
