@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# Whole-site build times of briefing, Hugo and Zola on the same synthetic corpus, side by side
+# in one run, with ratios. Run by hand (not by CI), on a quiet machine:
+#
+#   bash benches/compare.sh                 # 1,000 and 10,000 briefs
+#   SIZES="1000 10000 100000" RUNS=5 bash benches/compare.sh
+#
+# For each size it writes the corpus once with ../shared/bench/gen_corpus.py (500 facts,
+# seed 42) into $WORK/corpus-<n>/ (default WORK=/tmp/briefing-bench), which holds the same
+# articles in briefing's layout (neutral/) and in Hugo's and Zola's. It times full builds into
+# a fresh output folder with hyperfine (one warm-up run, then RUNS runs; the output folder, and
+# briefing's spare copy of it, are removed before each run, so nobody gains from an earlier
+# run's files), measures peak RSS with
+# GNU time in one more run, and prints one Markdown table: wall time (mean ± σ), CPU time
+# (user + system), peak RSS, and each tool's wall time as a multiple of briefing's.
+#
+# Tools: briefing is built here in release mode; Hugo is Debian's `hugo` (apt-get install
+# hugo); Zola is taken from $ZOLA or PATH and left out when missing (build it from source with
+# `cargo install --locked --path .` in a checkout of getzola/zola).
+#
+# The other tools do less per article: their layouts render the article, an index, a tags
+# index and tag pages; briefing also annotates every brief, renders fact pages, paginated
+# lists, feeds, a sitemap and a search index.
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$HERE/.." && pwd)"
+GEN="${GEN:-$ROOT/../shared/bench/gen_corpus.py}"
+WORK="${WORK:-/tmp/briefing-bench}"
+SIZES="${SIZES:-1000 10000}"
+RUNS="${RUNS:-5}"
+FACTS="${FACTS:-500}"
+ZOLA="${ZOLA:-$(command -v zola || true)}"
+HUGO="${HUGO:-$(command -v hugo || true)}"
+
+for tool in hyperfine python3 /usr/bin/time; do
+  command -v "$tool" >/dev/null || { echo "compare.sh needs $tool (apt-get install hyperfine time python3)" >&2; exit 2; }
+done
+[ -f "$GEN" ] || { echo "no corpus generator at $GEN (set GEN=...)" >&2; exit 2; }
+
+echo "== building briefing (release)" >&2
+cargo build --release --quiet --manifest-path "$ROOT/Cargo.toml"
+BRIEFING="${CARGO_TARGET_DIR:-$ROOT/target}/release/briefing"
+mkdir -p "$WORK"
+RESULTS="$WORK/results.tsv"
+: > "$RESULTS"
+
+# measure NAME SIZE DIR COMMAND: appends `name size mean stddev user system rss_kb` to RESULTS.
+measure() {
+  local name=$1 size=$2 dir=$3 command=$4
+  local json="$WORK/$name-$size.json"
+  echo "== $name, $size briefs" >&2
+  (cd "$dir" && hyperfine --style basic --warmup 1 --runs "$RUNS" \
+    --prepare "rm -rf '$WORK/out' '$WORK/.briefing-spare-out'" --export-json "$json" "$command" >&2)
+  rm -rf "$WORK/out" "$WORK/.briefing-spare-out"
+  local rss
+  rss=$(cd "$dir" && /usr/bin/time -f '%M' bash -c "$command >/dev/null 2>&1" 2>&1 | tail -1)
+  python3 - "$json" "$name" "$size" "$rss" >> "$RESULTS" <<'EOF'
+import json, sys
+run = json.load(open(sys.argv[1]))["results"][0]
+print("\t".join([sys.argv[2], sys.argv[3], f'{run["mean"]:.4f}', f'{run["stddev"] or 0:.4f}',
+                 f'{run["user"]:.4f}', f'{run["system"]:.4f}', sys.argv[4]]))
+EOF
+}
+
+for size in $SIZES; do
+  corpus="$WORK/corpus-$size"
+  if [ ! -f "$corpus/MANIFEST.json" ]; then
+    echo "== writing a $size-brief corpus" >&2
+    python3 "$GEN" --out "$corpus" -n "$size" -k "$FACTS" --seed 42 >&2
+  fi
+  measure briefing "$size" "$corpus/neutral" "$BRIEFING build --output $WORK/out"
+  if [ -n "$HUGO" ]; then
+    measure hugo "$size" "$corpus/hugo" "$HUGO --quiet --destination $WORK/out"
+  fi
+  if [ -n "$ZOLA" ]; then
+    measure zola "$size" "$corpus/zola" "$ZOLA build --output-dir $WORK/out --force"
+  fi
+done
+
+python3 - "$RESULTS" <<'EOF'
+import sys
+rows = [line.rstrip("\n").split("\t") for line in open(sys.argv[1]) if line.strip()]
+base = {size: float(mean) for name, size, mean, *_ in rows if name == "briefing"}
+print("| tool | briefs | wall (mean ± σ) | CPU (user + sys) | peak RSS | wall vs briefing |")
+print("|---|---:|---:|---:|---:|---:|")
+for name, size, mean, sd, user, system, rss in rows:
+    mean, sd, cpu = float(mean), float(sd), float(user) + float(system)
+    ratio = mean / base[size] if size in base else float("nan")
+    print(f"| {name} | {int(size):,} | {mean:.3f} s ± {sd:.3f} | {cpu:.2f} s | "
+          f"{int(rss) / 1024:.0f} MB | {ratio:.2f}× |")
+EOF
