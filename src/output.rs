@@ -68,12 +68,32 @@ pub fn check_path(path: &str) -> Result<(), Error> {
 /// times faster than writing a fresh tree. Files whose bytes are unchanged are not rewritten at
 /// all. The cost is one extra copy of the site on disk.
 pub fn write_site(output: &Path, files: &[OutputFile]) -> Result<(), Error> {
+    write_site_with(output, files, None)
+}
+
+/// Pages that are rendered as they are written, so that a build never holds every page's
+/// text at once: their output paths, and how to make the page at an index.
+pub struct Rendering<'r> {
+    pub paths: Vec<String>,
+    pub render: &'r (dyn Fn(usize) -> Result<Vec<u8>, Error> + Sync),
+}
+
+/// [`write_site`] for `files` plus the pages of `rendering`, each rendered, written and
+/// dropped in turn (in parallel). A page that fails to render fails the build before the swap,
+/// so the output is left as it was; each distinct error is reported once.
+pub fn write_site_with(
+    output: &Path,
+    files: &[OutputFile],
+    rendering: Option<Rendering>,
+) -> Result<(), Error> {
+    let page_paths = rendering.as_ref().map_or(&[][..], |pages| &pages.paths[..]);
     let mut seen = BTreeSet::new();
-    for file in files {
-        check_path(&file.path)?;
-        if !seen.insert(file.path.as_str()) {
+    let paths = files.iter().map(|file| file.path.as_str());
+    for path in paths.chain(page_paths.iter().map(String::as_str)) {
+        check_path(path)?;
+        if !seen.insert(path) {
             return Err(Error::File {
-                path: PathBuf::from(&file.path),
+                path: PathBuf::from(path),
                 message: "two pages would be written to the same file".into(),
             });
         }
@@ -98,19 +118,20 @@ pub fn write_site(output: &Path, files: &[OutputFile]) -> Result<(), Error> {
         Ok(_) => fs::remove_file(&work).map_err(|e| Error::io("cannot remove", &work, e))?,
         Err(_) => fs::create_dir(&work).map_err(|e| Error::io("cannot create", &work, e))?,
     }
-    sync_tree(&work, files)?;
+    sync_tree(&work, seen)?;
+    write_files(&work, files, rendering)?;
     swap_into_place(&work, output)
 }
 
-/// Makes `dir` hold exactly `files`: removes what is not wanted, creates folders, and writes
-/// each file whose bytes differ from what is there.
-fn sync_tree(dir: &Path, files: &[OutputFile]) -> Result<(), Error> {
-    let wanted_files: BTreeSet<PathBuf> = files.iter().map(|f| PathBuf::from(&f.path)).collect();
-    let mut wanted_dirs: BTreeSet<PathBuf> = BTreeSet::new();
+/// Makes `dir` hold no file or folder but those `wanted` and their folders, and creates the
+/// folders that are missing.
+fn sync_tree(dir: &Path, wanted: BTreeSet<&str>) -> Result<(), Error> {
+    let wanted_files: BTreeSet<&Path> = wanted.into_iter().map(Path::new).collect();
+    let mut wanted_dirs: BTreeSet<&Path> = BTreeSet::new();
     for file in &wanted_files {
         let mut ancestor = file.parent();
         while let Some(path) = ancestor.filter(|p| !p.as_os_str().is_empty()) {
-            if !wanted_dirs.insert(path.to_path_buf()) {
+            if !wanted_dirs.insert(path) {
                 break;
             }
             ancestor = path.parent();
@@ -140,16 +161,45 @@ fn sync_tree(dir: &Path, files: &[OutputFile]) -> Result<(), Error> {
             fs::create_dir_all(&path).map_err(|e| Error::io("cannot create", &path, e))?;
         }
     }
-    files.par_iter().try_for_each(|file| {
-        let path = dir.join(&file.path);
-        let unchanged = fs::metadata(&path)
-            .is_ok_and(|meta| meta.len() == file.contents.len() as u64)
-            && fs::read(&path).is_ok_and(|bytes| bytes == *file.contents);
-        if unchanged {
-            return Ok(());
-        }
-        fs::write(&path, &file.contents).map_err(|e| Error::io("cannot write", &path, e))
-    })
+    Ok(())
+}
+
+/// Writes `files` and the pages of `rendering` into `dir`, each only if its bytes differ from
+/// what is there.
+fn write_files(
+    dir: &Path,
+    files: &[OutputFile],
+    rendering: Option<Rendering>,
+) -> Result<(), Error> {
+    files
+        .par_iter()
+        .try_for_each(|file| write_if_changed(&dir.join(&file.path), &file.contents))?;
+    let Some(pages) = rendering else {
+        return Ok(());
+    };
+    let results: Vec<Result<(), Error>> = (0..pages.paths.len())
+        .into_par_iter()
+        .map(|index| {
+            let bytes = (pages.render)(index)?;
+            write_if_changed(&dir.join(&pages.paths[index]), &bytes)
+        })
+        .collect();
+    let mut seen = BTreeSet::new();
+    let errors: Vec<Error> = results
+        .into_iter()
+        .filter_map(Result::err)
+        .filter(|error| seen.insert(error.report()))
+        .collect();
+    Error::collect(errors)
+}
+
+fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    let unchanged = fs::metadata(path).is_ok_and(|meta| meta.len() == bytes.len() as u64)
+        && fs::read(path).is_ok_and(|before| before == bytes);
+    if unchanged {
+        return Ok(());
+    }
+    fs::write(path, bytes).map_err(|e| Error::io("cannot write", path, e))
 }
 
 /// Puts the finished `work` folder at `output`; the old output becomes the next work folder.

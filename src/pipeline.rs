@@ -6,6 +6,7 @@
 //! so one run shows every mistake in the content. Per-brief stages run in parallel and collect
 //! into a Vec in input order.
 
+mod build;
 mod rebuild;
 
 use std::path::{Path, PathBuf};
@@ -22,7 +23,7 @@ use crate::highlight::{self, Highlighter};
 use crate::knowledge;
 use crate::links::{self, LinkMap};
 use crate::markdown::{self, RenderOptions};
-use crate::output::{self, OutputFile};
+use crate::output::OutputFile;
 use crate::site;
 use crate::templates;
 use crate::theme;
@@ -36,6 +37,7 @@ pub struct BuildOptions {
     pub drafts: bool,
 }
 
+pub use build::build;
 pub(crate) use rebuild::rebuild_briefs;
 
 /// Figures for the summary line.
@@ -155,6 +157,13 @@ pub fn render(options: &BuildOptions) -> Result<Rendered, Error> {
 
 /// Runs every stage from scratch, keeping what a later [`rebuild_briefs`] reuses.
 pub fn render_all(options: &BuildOptions) -> Result<Built, Error> {
+    let (parts, clock) = prepare(options)?;
+    finish(parts, clock).map_err(|failed| failed.0)
+}
+
+/// Every stage before the site is assembled: config, theme, content, knowledge, annotation,
+/// Markdown and the facts' notes.
+fn prepare(options: &BuildOptions) -> Result<(Parts, Clock), Error> {
     let mut clock = Clock::new();
     let mut loaded = config::load(&options.root)?;
     if let Some(base_url) = &options.base_url {
@@ -248,7 +257,7 @@ pub fn render_all(options: &BuildOptions) -> Result<Built, Error> {
         output: None,
         stats: Stats::default(),
     };
-    finish(parts, clock).map_err(|failed| failed.0)
+    Ok((parts, clock))
 }
 
 /// Annotates and renders `briefs` (in parallel, results in order), checking their links.
@@ -289,23 +298,7 @@ fn render_briefs<'a>(
 /// previous build) whose context is unchanged, and gathers the output files. On an error
 /// `parts` comes back as it was.
 fn finish(mut parts: Parts, mut clock: Clock) -> Result<Built, Failed> {
-    let briefs: Vec<markdown::RenderedBrief> = parts
-        .corpus
-        .briefs
-        .iter()
-        .zip(&parts.html)
-        .map(|(brief, html)| html.rendered(brief))
-        .collect();
-    let mut site = site::assemble(
-        &parts.loaded.config,
-        &parts.knowledge,
-        &parts.notes_html,
-        &briefs,
-    );
-    let notes_attached = briefs.iter().map(|brief| brief.facts().count()).sum();
-    let cited: std::collections::BTreeSet<usize> =
-        briefs.iter().flat_map(|brief| brief.facts()).collect();
-    drop(briefs);
+    let (mut site, counts) = assemble(&parts);
     clock.lap("site");
     let previous = parts
         .output
@@ -340,14 +333,10 @@ fn finish(mut parts: Parts, mut clock: Clock) -> Result<Built, Failed> {
     dedupe_keep_last(&mut files);
 
     let stats = Stats {
-        briefs: parts.corpus.briefs.len(),
-        facts: parts.knowledge.facts.len(),
-        notes_attached,
-        facts_cited: cited.len(),
-        pages: site.pages.len(),
         files: files.len(),
         rendered: rendered.fresh,
         timings: clock.laps,
+        ..counts
     };
     parts.output = Some((site, rendered));
     parts.stats = stats.clone();
@@ -359,14 +348,36 @@ fn finish(mut parts: Parts, mut clock: Clock) -> Result<Built, Failed> {
     })
 }
 
-/// Renders and writes the site; the output folder changes only if everything succeeded.
-pub fn build(options: &BuildOptions) -> Result<Stats, Error> {
-    let rendered = render(options)?;
-    let start = Instant::now();
-    output::write_site(&options.output, &rendered.files)?;
-    let mut stats = rendered.stats;
-    stats.timings.push(("write", start.elapsed()));
-    Ok(stats)
+/// The site of `parts`, assembled, and its figures but `files`, `rendered` and `timings`.
+fn assemble(parts: &Parts) -> (site::Site, Stats) {
+    let briefs: Vec<markdown::RenderedBrief> = parts
+        .corpus
+        .briefs
+        .iter()
+        .zip(&parts.html)
+        .map(|(brief, html)| html.rendered(brief))
+        .collect();
+    let site = site::assemble(
+        &parts.loaded.config,
+        &parts.knowledge,
+        &parts.notes_html,
+        &briefs,
+    );
+    let mut cited = vec![false; parts.knowledge.facts.len()];
+    let mut notes_attached = 0;
+    for fact in briefs.iter().flat_map(|brief| brief.facts()) {
+        cited[fact] = true;
+        notes_attached += 1;
+    }
+    let stats = Stats {
+        briefs: parts.corpus.briefs.len(),
+        facts: parts.knowledge.facts.len(),
+        notes_attached,
+        facts_cited: cited.iter().filter(|cited| **cited).count(),
+        pages: site.pages.len(),
+        ..Stats::default()
+    };
+    (site, stats)
 }
 
 /// Where `@/briefs/x.md` links point in this build.

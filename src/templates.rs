@@ -215,10 +215,7 @@ impl Renderer {
         page: &Page,
         in_feed: bool,
     ) -> Result<(Arc<str>, Option<Arc<str>>), Error> {
-        let mut context = Context::from_serialize(&page.data)
-            .map_err(|error| convert(&self.theme, Some(page.template), &error))?;
-        context.extend(shared.clone());
-        context.insert("page", &page.meta);
+        let context = self.page_context(shared, page)?;
         let html = self.render_one(page.template, &context)?;
         let entry = if in_feed {
             Some(self.render_one(FEED_ENTRY, &context)?.into())
@@ -226,6 +223,53 @@ impl Renderer {
             None
         };
         Ok((html.into(), entry))
+    }
+
+    /// The context `page`'s template gets: the shared values, `page`, and its own data.
+    fn page_context(&self, shared: &Context, page: &Page) -> Result<Context, Error> {
+        let mut context = Context::from_serialize(&page.data)
+            .map_err(|error| convert(&self.theme, Some(page.template), &error))?;
+        context.extend(shared.clone());
+        context.insert("page", &page.meta);
+        Ok(context)
+    }
+
+    /// One page's HTML, for a build that writes each page as soon as it is rendered and keeps
+    /// none: `shared` is [`Renderer::shared_context`] of the page's site.
+    pub fn render_page_alone(&self, shared: &Context, page: &Page) -> Result<String, Error> {
+        self.render_one(page.template, &self.page_context(shared, page)?)
+    }
+
+    /// The values every page and feed of `site` shares.
+    pub fn shared_context(&self, site: &Site) -> Context {
+        shared_context(site)
+    }
+
+    /// Every feed of `site`, in order, with no page kept: each entry is rendered from its
+    /// brief page's context, as [`Renderer::render`] does.
+    pub fn render_feeds(&self, site: &Site) -> Result<Vec<Arc<str>>, Error> {
+        let shared = shared_context(site);
+        let mut pages: Vec<usize> = site
+            .feeds
+            .iter()
+            .flat_map(|feed| feed.entry_pages.iter().copied())
+            .collect();
+        pages.sort_unstable();
+        pages.dedup();
+        let entries: Vec<Result<(usize, Arc<str>), Error>> = pages
+            .par_iter()
+            .map(|&index| {
+                let context = self.page_context(&shared, &site.pages[index])?;
+                Ok((index, self.render_one(FEED_ENTRY, &context)?.into()))
+            })
+            .collect();
+        let entries: HashMap<usize, Arc<str>> = gather(entries)?.into_iter().collect();
+        let feeds: Vec<Result<Arc<str>, Error>> = site
+            .feeds
+            .par_iter()
+            .map(|feed| self.render_feed(&shared, feed, |page| entries.get(&page)))
+            .collect();
+        gather(feeds)
     }
 
     /// A feed, its entries' content taken from `entry_text(page index)`.
@@ -270,7 +314,7 @@ pub struct RenderedPatch {
 
 /// The results in order, or every error once: one broken template fails every page that uses
 /// it, and is reported once per place.
-fn gather<T>(results: Vec<Result<T, Error>>) -> Result<Vec<T>, Error> {
+pub(crate) fn gather<T>(results: Vec<Result<T, Error>>) -> Result<Vec<T>, Error> {
     let mut values = Vec::with_capacity(results.len());
     let mut errors = Vec::new();
     for result in results {

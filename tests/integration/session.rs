@@ -266,3 +266,33 @@ fn changes_outside_the_briefs_rebuild_everything() {
             .contains("Six weeks of war")
     );
 }
+
+#[test]
+fn the_streamed_build_writes_exactly_what_render_gives() {
+    let site = fixture_copy();
+    let root = site.path();
+    let options = BuildOptions {
+        output: root.join("out"),
+        ..options(root)
+    };
+    let stats = pipeline::build(&options).unwrap();
+    let rendered = pipeline::render(&options).unwrap();
+    let mut written = BTreeMap::new();
+    for entry in walkdir::WalkDir::new(&options.output) {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() {
+            let path = entry.path().strip_prefix(&options.output).unwrap();
+            let path = path.to_str().unwrap().replace('\\', "/");
+            written.insert(path, std::fs::read(entry.path()).unwrap());
+        }
+    }
+    assert!(written == as_map(&rendered.files));
+    assert_eq!(
+        (stats.pages, stats.files, stats.notes_attached),
+        (
+            rendered.stats.pages,
+            rendered.stats.files,
+            rendered.stats.notes_attached
+        )
+    );
+}

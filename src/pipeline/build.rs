@@ -1,0 +1,68 @@
+//! `briefing build`: every stage, with pages rendered while they are written.
+//!
+//! `serve` keeps every page's text for its next rebuild; a build keeps none. Its feeds and the
+//! files made without templates are rendered first (a feed needs its entries' text), then each
+//! page is rendered, written and dropped by the output stage, in parallel, so the build never
+//! holds the text of the whole site: on a 10,000-brief site that is most of its memory.
+
+use std::collections::BTreeSet;
+use std::time::Instant;
+
+use super::{BuildOptions, Stats, assemble, dedupe_keep_last, prepare};
+use crate::error::Error;
+use crate::output::{self, OutputFile, Rendering};
+
+/// Renders and writes the site; the output folder changes only if everything succeeded.
+pub fn build(options: &BuildOptions) -> Result<Stats, Error> {
+    let (parts, mut clock) = prepare(options)?;
+    let (mut site, counts) = assemble(&parts);
+    clock.lap("site");
+    let feeds = parts.renderer.render_feeds(&site)?;
+    let mut files: Vec<OutputFile> = site
+        .feeds
+        .iter()
+        .zip(&feeds)
+        .map(|(feed, text)| OutputFile::shared(feed.path.clone(), text))
+        .chain(
+            std::mem::take(&mut site.files)
+                .into_iter()
+                .map(|(path, text)| OutputFile::new(path, text)),
+        )
+        .chain(parts.extras.iter().cloned())
+        .collect();
+    drop(feeds);
+    // As in `render`: a file of the site's static/ wins over a generated one, a page included.
+    dedupe_keep_last(&mut files);
+    let taken: BTreeSet<&str> = files.iter().map(|file| file.path.as_str()).collect();
+    let pages: Vec<usize> = (0..site.pages.len())
+        .filter(|&index| !taken.contains(site.pages[index].path.as_str()))
+        .collect();
+    clock.lap("feeds");
+
+    let shared = parts.renderer.shared_context(&site);
+    let render = |at: usize| -> Result<Vec<u8>, Error> {
+        let page = &site.pages[pages[at]];
+        Ok(parts
+            .renderer
+            .render_page_alone(&shared, page)?
+            .into_bytes())
+    };
+    let rendering = Rendering {
+        paths: pages
+            .iter()
+            .map(|&index| site.pages[index].path.clone())
+            .collect(),
+        render: &render,
+    };
+    let start = Instant::now();
+    let written = files.len() + pages.len();
+    output::write_site_with(&options.output, &files, Some(rendering))?;
+    let mut stats = Stats {
+        files: written,
+        rendered: pages.len() + site.feeds.len(),
+        timings: std::mem::take(&mut clock.laps),
+        ..counts
+    };
+    stats.timings.push(("render+write", start.elapsed()));
+    Ok(stats)
+}
