@@ -376,7 +376,7 @@ pub fn build(options: &BuildOptions) -> Result<Stats, Error> {
 }
 
 /// Where `@/briefs/x.md` links point in this build.
-fn link_map(config: &config::SiteConfig, corpus: &content::Corpus) -> LinkMap {
+pub(crate) fn link_map(config: &config::SiteConfig, corpus: &content::Corpus) -> LinkMap {
     let urls = site::Urls::new(&config.base_url);
     let briefs = corpus
         .briefs
