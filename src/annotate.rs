@@ -26,6 +26,12 @@ use crate::content::Brief;
 use crate::error::{Error, Span};
 use crate::knowledge::KnowledgeBase;
 
+// The types of a traced walk, kept in their own file so this one stays about the walk.
+#[path = "annotate_trace.rs"]
+mod trace;
+use trace::Tracer;
+pub use trace::{Hidden, HiddenMention, NotProse, Trace};
+
 /// A point in the event stream: the `event`-th event's text, at byte `offset`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct TextPos {
@@ -70,66 +76,6 @@ pub struct Mention {
     pub term: Option<usize>,
     pub span: Span,
     pub outcome: Outcome,
-}
-
-/// Text that is never scanned for terms, by the container it sits in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NotProse {
-    CodeSpan,
-    CodeBlock,
-    LinkText,
-    ImageAlt,
-    Heading,
-    RawHtml,
-    FootnoteDefinition,
-}
-
-/// Why a term found in the brief never became a [`Mention`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Hidden {
-    /// The term sits in text that is not prose.
-    NotProse(NotProse),
-    /// Another fact's term overlaps it and won (it starts first, or is longer). `contains` is
-    /// true when the winner covers the whole of this term.
-    Overlapped {
-        fact: usize,
-        term: usize,
-        contains: bool,
-    },
-}
-
-/// A term found where the build does not look, or where another term won.
-#[derive(Debug, Clone)]
-pub struct HiddenMention {
-    pub fact: usize,
-    pub term: usize,
-    pub span: Span,
-    pub why: Hidden,
-}
-
-/// What [`annotate_traced`] reports beyond the [`AnnotatedBrief`], in document order.
-#[derive(Debug, Clone, Default)]
-pub struct Trace {
-    pub hidden: Vec<HiddenMention>,
-}
-
-/// Receives what only a traced walk reports. `ON` is a constant so that the build's walk,
-/// traced by `()`, contains no tracing code at all rather than a branch per event.
-trait Tracer {
-    const ON: bool;
-    fn hidden(&mut self, mention: HiddenMention);
-}
-
-impl Tracer for () {
-    const ON: bool = false;
-    fn hidden(&mut self, _: HiddenMention) {}
-}
-
-impl Tracer for Trace {
-    const ON: bool = true;
-    fn hidden(&mut self, mention: HiddenMention) {
-        self.hidden.push(mention);
-    }
 }
 
 /// A brief plus the decisions of this stage.

@@ -141,22 +141,33 @@ pub fn count(n: usize, what: &str) -> String {
 
 /// The diagnostics as text, in order. With errors only, this is exactly what `build` prints
 /// for the same errors (the `N errors` line included), so the two commands agree; with
-/// warnings, a last line counts both.
-pub fn human(diagnostics: &[Diagnostic]) -> String {
-    let mut out = String::new();
-    for diagnostic in diagnostics {
-        diagnostic.write_human(&mut out);
-    }
+/// warnings, a last line counts both, and says so when `deny_warnings` makes them fail.
+pub fn human(diagnostics: &[Diagnostic], deny_warnings: bool) -> String {
+    let mut out = blocks(diagnostics);
     let errors = errors(diagnostics);
     let warnings = diagnostics.len() - errors;
     if warnings > 0 {
+        let denied = if deny_warnings {
+            " (--deny-warnings makes warnings fail the check)"
+        } else {
+            ""
+        };
         out.push_str(&format!(
-            "{}, {}\n",
+            "{}, {}{denied}\n",
             count(errors, "error"),
             count(warnings, "warning")
         ));
     } else if errors > 1 {
         out.push_str(&format!("{}\n", count(errors, "error")));
+    }
+    out
+}
+
+/// The diagnostics as text, without a closing count (for a run that then prints a summary).
+pub fn blocks(diagnostics: &[Diagnostic]) -> String {
+    let mut out = String::new();
+    for diagnostic in diagnostics {
+        diagnostic.write_human(&mut out);
     }
     out
 }
@@ -249,7 +260,7 @@ mod tests {
         let list = sample();
         assert_eq!(errors(&list), 2);
         assert_eq!(
-            human(&list),
+            human(&list, false),
             "error: no place\n\
              k.yaml:1:1: error: first\n  |\n1 | entries:\n  | ^^^^^^^\n\
              k.yaml:2:5: warning: fact `a` is cited by no brief\n  |\n2 |   - id: a\n  |     ^^\n\
