@@ -356,6 +356,17 @@ pub fn run(root: &Path, path: &Path, format: Format) -> Result<String, Error> {
     let config = &loaded.config;
     let named = crate::yaml::find_key(&loaded.source, "knowledge", 0).is_some();
     let (file, shown) = locate(root, path);
+    if !file.exists() {
+        let under = if root == Path::new(".") {
+            String::new()
+        } else {
+            format!(", here or under the site root {}", root.display())
+        };
+        return Err(Error::File {
+            path: path.to_path_buf(),
+            message: format!("no such file{under}"),
+        });
+    }
     let text =
         std::fs::read_to_string(&file).map_err(|error| Error::io("cannot read", &file, error))?;
     let brief = content::parse_brief(SourceText::new(shown, text));

@@ -9,6 +9,7 @@ mod atomic;
 mod cli;
 mod errors;
 mod fixtures;
+mod lint;
 mod publish;
 mod serve;
 mod session;
