@@ -106,8 +106,8 @@ impl Reason {
                 col,
             } => format!("already cited earlier: footnote {footnote} at {line}:{col}"),
             Reason::OverLimit => format!(
-                "over `max_per_brief`: the brief already has {} automatic notes",
-                options.max_per_brief
+                "over `max_per_brief`: the brief already has {}",
+                report::count(options.max_per_brief, "automatic note")
             ),
             Reason::ContextOff => "turned off: the brief sets `context: false`".to_string(),
             Reason::NotProse(context) => match context {
