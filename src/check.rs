@@ -1,8 +1,8 @@
 //! `briefing check`: every check the build makes, writing nothing, plus the knowledge lint.
 //!
 //! Steps: render the site in memory (the build's own checks, so `check` passes exactly when
-//! `build` would) and, alongside it on another thread, lint the knowledge (see [`crate::lint`]);
-//! then merge the build's errors and the lint's warnings into one sorted report. The exit status
+//! `build` would), lint the knowledge (see [`crate::lint`]) on what the render loaded, then
+//! merge the build's errors and the lint's warnings into one sorted report. The exit status
 //! fails on any error, and on any warning with `--deny-warnings`, for CI.
 
 use std::time::Instant;
@@ -24,22 +24,26 @@ pub struct CheckOptions {
 /// standard error (or, as JSON, to standard output) and `failed` says whether to exit 1.
 pub fn run(options: &CheckOptions) -> Outcome {
     let start = Instant::now();
-    let (rendered, linted) = rayon::join(
-        || pipeline::render(&options.build),
-        || lint::run(&options.build),
-    );
     let mut diagnostics = Vec::new();
     let mut counts = None;
-    match rendered {
-        Ok(rendered) => counts = Some((rendered.stats.briefs, rendered.stats.facts)),
-        Err(error) => diagnostics.extend(Diagnostic::from_error(error)),
-    }
+    // After a good build the lint reuses what it loaded; after a failed one it loads the site
+    // itself, so warnings still come with the errors (unless loading is what failed: then the
+    // build's errors already say why).
+    let linted = match pipeline::render_all(&options.build) {
+        Ok(built) => {
+            counts = Some((built.stats.briefs, built.stats.facts));
+            lint::after_build(&options.build.root, &built)
+        }
+        Err(error) => {
+            diagnostics.extend(Diagnostic::from_error(error));
+            lint::run(&options.build)
+        }
+    };
     match linted {
         Ok(lint) => {
             counts.get_or_insert((lint.briefs, lint.facts));
             diagnostics.extend(lint.warnings);
         }
-        // The lint loads what the build loads: when loading fails, the build said so already.
         Err(error) if counts.is_some() => diagnostics.extend(Diagnostic::from_error(error)),
         Err(_) => {}
     }

@@ -148,15 +148,15 @@ pub fn explain(
     options: AnnotateOptions,
 ) -> Result<Explanation, Error> {
     let (annotated, trace) = annotate::annotate_traced(brief, knowledge, options)?;
+    let footnotes = annotated.footnotes;
     let footnote_of = |fact: usize| {
-        annotated
-            .footnotes
+        footnotes
             .iter()
             .position(|slot| *slot == FootnoteSlot::Fact(fact))
             .map_or(0, |index| index + 1)
     };
-    let mut items: Vec<Item> = Vec::with_capacity(annotated.mentions.len());
-    for mention in &annotated.mentions {
+    let mut items: Vec<Item> = Vec::with_capacity(annotated.mentions.len() + trace.hidden.len());
+    for mention in annotated.mentions {
         let status = match mention.outcome {
             Outcome::Attached | Outcome::ExplicitCitation => Status::Attached {
                 footnote: footnote_of(mention.fact),
@@ -180,7 +180,7 @@ pub fn explain(
         items.push(Item {
             fact: mention.fact,
             term: mention.term,
-            span: mention.span.clone(),
+            span: mention.span,
             status,
         });
     }

@@ -9,17 +9,18 @@
 //! error and is not repeated here. Reads files only in [`run`]; [`lint`] is pure.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 
 use rayon::prelude::*;
 
 use crate::annotate::{self, AnnotateOptions};
-use crate::config;
+use crate::config::{self, LoadedConfig};
 use crate::content::{self, Corpus};
 use crate::error::{Error, SourceText, Span};
 use crate::explain::{self, Explanation, Item, Reason, Status};
 use crate::knowledge::{self, Fact, KnowledgeBase};
 use crate::links::{self, LinkMap};
-use crate::pipeline::{self, BuildOptions};
+use crate::pipeline::{self, BuildOptions, Built};
 use crate::report::Diagnostic;
 use crate::yaml;
 
@@ -33,20 +34,15 @@ pub struct Lint {
 }
 
 /// Loads the site as `build` would (same drafts rule) and lints it. Fails only when loading
-/// fails, with the errors the build reports for the same files.
+/// fails, with the errors the build reports for the same files. For a site whose build failed;
+/// after a successful one, [`after_build`] lints what the build loaded.
 pub fn run(options: &BuildOptions) -> Result<Lint, Error> {
     let loaded = config::load(&options.root)?;
     let config = &loaded.config;
-    let named = yaml::find_key(&loaded.source, "knowledge", 0).is_some();
-    let (corpus, source) = rayon::join(
+    let (corpus, knowledge) = rayon::join(
         || content::load(&options.root, options.drafts),
-        || knowledge::read(&options.root, &config.knowledge, named),
+        || knowledge::load(&options.root, &config.knowledge, names_knowledge(&loaded)),
     );
-    let source = source?;
-    let knowledge = match &source {
-        Some(source) => knowledge::parse(source.clone()),
-        None => Ok(KnowledgeBase::empty()),
-    };
     let (corpus, knowledge) = match (corpus, knowledge) {
         (Ok(corpus), Ok(knowledge)) => (corpus, knowledge),
         (corpus, knowledge) => {
@@ -59,17 +55,48 @@ pub fn run(options: &BuildOptions) -> Result<Lint, Error> {
             unreachable!("one of the two loads failed");
         }
     };
-    let options = AnnotateOptions {
+    let annotate_options = AnnotateOptions {
         max_per_brief: config.footnotes.max_per_brief,
         markdown: annotate::markdown_options(config.markdown.smart_punctuation),
     };
     let links = pipeline::link_map(config, &corpus);
-    let warnings = lint(&corpus, &knowledge, source.as_ref(), &links, options);
+    lint_loaded(
+        &options.root,
+        &loaded,
+        &corpus,
+        &knowledge,
+        &links,
+        annotate_options,
+    )
+}
+
+/// Lints what a successful build loaded.
+pub fn after_build(root: &Path, built: &Built) -> Result<Lint, Error> {
+    let (loaded, corpus, knowledge, links, options) = pipeline::loaded_inputs(built);
+    lint_loaded(root, loaded, corpus, knowledge, links, options)
+}
+
+/// Reads the knowledge file's text again, to point into it, and lints.
+fn lint_loaded(
+    root: &Path,
+    loaded: &LoadedConfig,
+    corpus: &Corpus,
+    knowledge: &KnowledgeBase,
+    links: &LinkMap,
+    options: AnnotateOptions,
+) -> Result<Lint, Error> {
+    let source = knowledge::read(root, &loaded.config.knowledge, names_knowledge(loaded))?;
+    let warnings = lint(corpus, knowledge, source.as_ref(), links, options);
     Ok(Lint {
         briefs: corpus.briefs.len(),
         facts: knowledge.facts.len(),
         warnings,
     })
+}
+
+/// Whether `site.yaml` names the knowledge file (then it must exist), as the build decides.
+fn names_knowledge(loaded: &LoadedConfig) -> bool {
+    yaml::find_key(&loaded.source, "knowledge", 0).is_some()
 }
 
 /// Every warning for this corpus and knowledge base, sorted. `source` is the knowledge file the

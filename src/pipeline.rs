@@ -450,3 +450,24 @@ pub fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration) {
     let value = f();
     (value, start.elapsed())
 }
+
+/// What a finished render loaded, for checks that run after it (`briefing check`'s knowledge
+/// lint), so that they need not load and parse the site a second time.
+pub(crate) fn loaded_inputs(
+    built: &Built,
+) -> (
+    &LoadedConfig,
+    &content::Corpus,
+    &knowledge::KnowledgeBase,
+    &LinkMap,
+    AnnotateOptions,
+) {
+    let parts = &built.parts;
+    (
+        &parts.loaded,
+        &parts.corpus,
+        &parts.knowledge,
+        &parts.link_map,
+        parts.annotate_options,
+    )
+}
