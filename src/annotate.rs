@@ -8,6 +8,11 @@
 //! if the fact holds on the brief's date, is not cited yet, the brief has `context` on, and the
 //! brief is under `max_per_brief` automatic notes. Every mention is recorded with its outcome.
 //!
+//! [`annotate_traced`] runs the same walk and also reports the mentions the build passes over
+//! without a word: terms in text that is not prose, and terms overlapped by another fact's term
+//! that won. `briefing explain` and the knowledge lint need them; the build does not, and its
+//! walk (`annotate`, traced by `()`) compiles the tracing away.
+//!
 //! The stage is pure: no I/O and no HTML. Positions are given as event index plus byte offset in
 //! that event's text, which the Markdown stage finds again by parsing the same body with the
 //! same options.
@@ -20,6 +25,12 @@ use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use crate::content::Brief;
 use crate::error::{Error, Span};
 use crate::knowledge::KnowledgeBase;
+
+// The types of a traced walk, kept in their own file so this one stays about the walk.
+#[path = "annotate_trace.rs"]
+mod trace;
+use trace::Tracer;
+pub use trace::{Hidden, HiddenMention, NotProse, Trace};
 
 /// A point in the event stream: the `event`-th event's text, at byte `offset`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -105,6 +116,25 @@ pub fn annotate<'a>(
     knowledge: &KnowledgeBase,
     options: AnnotateOptions,
 ) -> Result<AnnotatedBrief<'a>, Error> {
+    walk(brief, knowledge, options, ()).map(|(annotated, ())| annotated)
+}
+
+/// Annotates one brief exactly as [`annotate`] does, and also reports the terms it passed over
+/// (see [`Trace`]). Slower: for `explain` and `check`, not for the build.
+pub fn annotate_traced<'a>(
+    brief: &'a Brief,
+    knowledge: &KnowledgeBase,
+    options: AnnotateOptions,
+) -> Result<(AnnotatedBrief<'a>, Trace), Error> {
+    walk(brief, knowledge, options, Trace::default())
+}
+
+fn walk<'a, T: Tracer>(
+    brief: &'a Brief,
+    knowledge: &KnowledgeBase,
+    options: AnnotateOptions,
+    tracer: T,
+) -> Result<(AnnotatedBrief<'a>, T), Error> {
     let body = brief.body();
     let mut state = State {
         brief,
@@ -120,9 +150,12 @@ pub fn annotate<'a>(
         fact_numbers: BTreeMap::new(),
         automatic: 0,
         errors: Vec::new(),
+        tracer,
     };
     let mut run = Run::default();
     let mut excluded = 0usize;
+    // The containers the walk is inside of, innermost last; kept only when tracing.
+    let mut contexts: Vec<NotProse> = Vec::new();
     for (index, (event, range)) in Parser::new_ext(body, options.markdown)
         .into_offset_iter()
         .enumerate()
@@ -142,8 +175,11 @@ pub fn annotate<'a>(
                 run.text.push('\0');
             }
             Event::Start(tag) => {
-                if is_excluded(&tag) {
+                if let Some(context) = not_prose(&tag) {
                     excluded += 1;
+                    if T::ON {
+                        contexts.push(context);
+                    }
                 }
                 if !is_inline(&tag) || is_excluded(&tag) {
                     state.flush(&mut run);
@@ -152,34 +188,60 @@ pub fn annotate<'a>(
             Event::End(tag) => {
                 if is_excluded_end(tag) {
                     excluded = excluded.saturating_sub(1);
+                    if T::ON {
+                        contexts.pop();
+                    }
                 }
                 if !is_inline_end(tag) || is_excluded_end(tag) {
                     state.flush(&mut run);
                 }
             }
-            Event::Text(_) | Event::SoftBreak => {}
-            _ => state.flush(&mut run),
+            Event::Text(text) => {
+                if T::ON {
+                    if let Some(&context) = contexts.last() {
+                        state.trace_not_prose(&text, range, context);
+                    }
+                }
+            }
+            Event::SoftBreak => {}
+            other => {
+                state.flush(&mut run);
+                if T::ON {
+                    match other {
+                        Event::Code(text) => {
+                            state.trace_not_prose(&text, range, NotProse::CodeSpan)
+                        }
+                        Event::Html(text) | Event::InlineHtml(text) => {
+                            state.trace_not_prose(&text, range, NotProse::RawHtml);
+                        }
+                        _ => {}
+                    }
+                }
+            }
         }
     }
     state.flush(&mut run);
     Error::collect(state.errors)?;
     let mut annotated = state.annotated;
     annotated.citations.sort_by_key(|citation| citation.start);
-    Ok(annotated)
+    Ok((annotated, state.tracer))
 }
 
-/// Containers whose text is never scanned for terms.
+/// Containers whose text is never scanned for terms, and what to call them.
+fn not_prose(tag: &Tag) -> Option<NotProse> {
+    match tag {
+        Tag::CodeBlock(_) | Tag::MetadataBlock(_) => Some(NotProse::CodeBlock),
+        Tag::Heading { .. } => Some(NotProse::Heading),
+        Tag::Link { .. } => Some(NotProse::LinkText),
+        Tag::Image { .. } => Some(NotProse::ImageAlt),
+        Tag::HtmlBlock => Some(NotProse::RawHtml),
+        Tag::FootnoteDefinition(_) => Some(NotProse::FootnoteDefinition),
+        _ => None,
+    }
+}
+
 fn is_excluded(tag: &Tag) -> bool {
-    matches!(
-        tag,
-        Tag::CodeBlock(_)
-            | Tag::Heading { .. }
-            | Tag::Link { .. }
-            | Tag::Image { .. }
-            | Tag::HtmlBlock
-            | Tag::FootnoteDefinition(_)
-            | Tag::MetadataBlock(_)
-    )
+    not_prose(tag).is_some()
 }
 
 fn is_excluded_end(tag: TagEnd) -> bool {
@@ -291,7 +353,7 @@ enum Item {
     },
 }
 
-struct State<'a, 'k> {
+struct State<'a, 'k, T> {
     brief: &'a Brief,
     knowledge: &'k KnowledgeBase,
     options: AnnotateOptions,
@@ -299,9 +361,34 @@ struct State<'a, 'k> {
     fact_numbers: BTreeMap<usize, usize>,
     automatic: usize,
     errors: Vec<Error>,
+    tracer: T,
 }
 
-impl State<'_, '_> {
+impl<T: Tracer> State<'_, '_, T> {
+    /// Reports the terms in `text`, an event at `range` of the body that is not prose.
+    fn trace_not_prose(&mut self, text: &str, range: Range<usize>, context: NotProse) {
+        let body = self.brief.body();
+        // Where the event's text sits verbatim (a code span's range includes its backticks);
+        // otherwise (an entity, a smart quote) the event's start is the closest place known.
+        let verbatim = body
+            .get(range.clone())
+            .and_then(|source| source.find(text))
+            .map(|at| range.start + at);
+        for found in self.knowledge.matcher.find(text) {
+            let offset = verbatim.map_or(range.start, |start| start + found.start);
+            let span = self
+                .brief
+                .source
+                .span(self.brief.body_offset + offset, found.end - found.start);
+            self.tracer.hidden(HiddenMention {
+                fact: found.fact,
+                term: found.term,
+                span,
+                why: Hidden::NotProse(context),
+            });
+        }
+    }
+
     fn flush(&mut self, run: &mut Run) {
         if run.text.is_empty() {
             return;
@@ -330,11 +417,34 @@ impl State<'_, '_> {
                 },
             ));
         }
-        for found in self.knowledge.matcher.find(&run.text) {
-            let inside_citation = explicit
+        let inside_citation = |found: &crate::matcher::TermMatch| {
+            explicit
                 .iter()
-                .any(|(range, _)| found.start < range.end && range.start < found.end);
-            if !inside_citation {
+                .any(|(range, _)| found.start < range.end && range.start < found.end)
+        };
+        let found = if T::ON {
+            let (chosen, overlapped) = self.knowledge.matcher.find_with_hidden(&run.text);
+            for (lost, won) in overlapped {
+                if lost.fact != won.fact && !inside_citation(&lost) {
+                    let span = self.span(&run, lost.start..lost.end);
+                    self.tracer.hidden(HiddenMention {
+                        fact: lost.fact,
+                        term: lost.term,
+                        span,
+                        why: Hidden::Overlapped {
+                            fact: won.fact,
+                            term: won.term,
+                            contains: won.start <= lost.start && lost.end <= won.end,
+                        },
+                    });
+                }
+            }
+            chosen
+        } else {
+            self.knowledge.matcher.find(&run.text)
+        };
+        for found in found {
+            if !inside_citation(&found) {
                 items.push((
                     found.end,
                     Item::Mention {

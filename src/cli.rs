@@ -6,15 +6,20 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
+use crate::check::{self, CheckOptions};
 use crate::error::Error;
+use crate::explain;
 use crate::pipeline::{self, BuildOptions};
+use crate::report::{Format, Outcome};
+use crate::scaffold::{self, NewBrief};
 use crate::serve::{self, ServeOptions};
 
 #[derive(Debug, Parser)]
 #[command(
     name = "briefing",
     version,
-    about = "Build a static site of news briefs annotated with sourced background notes."
+    about = "Build a static site of news briefs annotated with sourced background notes.",
+    after_help = "Example:\n  briefing init my-site && cd my-site && briefing serve --open"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -58,11 +63,57 @@ pub enum Command {
         #[arg(long)]
         timings: bool,
     },
-    /// Run every check the build makes, writing nothing
-    #[command(after_help = "Example:\n  briefing check --root my-site")]
+    /// Run every check the build makes, writing nothing, plus a lint of the knowledge file
+    #[command(
+        after_help = "Examples:\n  briefing check\n  briefing check --deny-warnings   \
+        # in CI: warnings fail too\n  briefing check --format json\n\n\
+        Errors are what `build` refuses. Warnings: unused-fact, shadowed-term, no-sources,\n\
+        empty-note, broken-link (in a note), citation-outside-dates."
+    )]
     Check {
         #[command(flatten)]
         site: SiteArgs,
+        /// Exit with code 1 on warnings as well as errors
+        #[arg(long)]
+        deny_warnings: bool,
+        /// Report as compiler-style text or as JSON on standard output
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+    /// Show, for one brief, which facts got a footnote and why other mentions did not
+    #[command(after_help = "Example:\n  briefing explain content/briefs/karabakh-restraint.md")]
+    Explain {
+        /// The brief's file (from the current folder, or relative to --root)
+        brief: PathBuf,
+        /// Site root: the folder holding site.yaml and content/
+        #[arg(long, short, default_value = ".")]
+        root: PathBuf,
+        /// Report as text or as JSON
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+    /// Create a new site, ready to build, in a new or empty folder
+    #[command(after_help = "Example:\n  briefing init my-site")]
+    Init {
+        /// The folder to create the site in (created when missing; must be empty)
+        dir: PathBuf,
+    },
+    /// Write a new brief to content/briefs/<slug>.md, with its front matter filled in
+    #[command(
+        after_help = "Example:\n  briefing new \"Russia Urges Restraint\" --date 2022-08-04 --tags armenia,russia"
+    )]
+    New {
+        /// The brief's title; its file name is made from it
+        title: String,
+        /// The brief's date, YYYY-MM-DD [default: today]
+        #[arg(long)]
+        date: Option<String>,
+        /// Comma-separated tags
+        #[arg(long)]
+        tags: Option<String>,
+        /// Site root: the folder holding site.yaml and content/
+        #[arg(long, short, default_value = ".")]
+        root: PathBuf,
     },
 }
 
@@ -76,8 +127,9 @@ pub struct SiteArgs {
     pub drafts: bool,
 }
 
-/// Runs the command; `Ok` holds the line to print on success.
-pub fn run(cli: Cli) -> Result<String, Error> {
+/// Runs the command; `Ok` holds what to print and whether the command failed (`check` reports
+/// the problems it finds that way, warnings included), `Err` an error that stopped it.
+pub fn run(cli: Cli) -> Result<Outcome, Error> {
     match cli.command {
         Command::Build {
             site,
@@ -98,7 +150,7 @@ pub fn run(cli: Cli) -> Result<String, Error> {
                 line.push('\n');
                 line.push_str(&pipeline::timings_line(&stats));
             }
-            Ok(line)
+            Ok(Outcome::success(line))
         }
         Command::Serve {
             site,
@@ -113,20 +165,39 @@ pub fn run(cli: Cli) -> Result<String, Error> {
             drafts: site.drafts,
             open,
             timings,
-        }),
-        Command::Check { site } => {
-            let options = BuildOptions {
+        })
+        .map(Outcome::success),
+        Command::Check {
+            site,
+            deny_warnings,
+            format,
+        } => Ok(check::run(&CheckOptions {
+            build: BuildOptions {
                 output: site.root.join("public"),
                 root: site.root,
                 base_url: None,
                 drafts: site.drafts,
-            };
-            let (rendered, elapsed) = pipeline::timed(|| pipeline::render(&options));
-            let stats = rendered?.stats;
-            Ok(format!(
-                "Checked {} briefs and {} facts: no errors ({:.0?})",
-                stats.briefs, stats.facts, elapsed
-            ))
-        }
+            },
+            deny_warnings,
+            format,
+        })),
+        Command::Explain {
+            brief,
+            root,
+            format,
+        } => explain::run(&root, &brief, format).map(Outcome::success),
+        Command::Init { dir } => scaffold::init(&dir).map(Outcome::success),
+        Command::New {
+            title,
+            date,
+            tags,
+            root,
+        } => scaffold::new_brief(&NewBrief {
+            root,
+            title,
+            date,
+            tags,
+        })
+        .map(Outcome::success),
     }
 }

@@ -4,7 +4,7 @@
 //!
 //! A brief's date decides which facts hold for it, so a date that does not exist (`2022-02-30`)
 //! is an error rather than something to round. The day as written is what windows compare; the
-//! time only orders briefs published on the same day. No clock is read anywhere: output never
+//! time only orders briefs published on the same day. The build reads no clock: output never
 //! depends on when the build ran.
 
 use std::fmt;

@@ -178,26 +178,7 @@ impl Error {
     fn write_report(&self, out: &mut String) {
         use fmt::Write;
         match self {
-            Error::User { span, message } => {
-                let number = span.line.to_string();
-                let gutter = " ".repeat(number.len());
-                let indent: String = span
-                    .source_line
-                    .chars()
-                    .take(span.col - 1)
-                    .map(|c| if c == '\t' { '\t' } else { ' ' })
-                    .collect();
-                let _ = writeln!(
-                    out,
-                    "{}:{}:{}: error: {message}",
-                    span.path.display(),
-                    span.line,
-                    span.col
-                );
-                let _ = writeln!(out, "{gutter} |");
-                let _ = writeln!(out, "{number} | {}", span.source_line);
-                let _ = writeln!(out, "{gutter} | {indent}{}", "^".repeat(span.len));
-            }
+            Error::User { span, message } => write_located(out, "error", span, message),
             Error::Many(errors) => {
                 for error in errors {
                     error.write_report(out);
@@ -209,6 +190,31 @@ impl Error {
             }
         }
     }
+}
+
+/// Writes one located message in the compiler style every report uses:
+/// `path:line:col: <severity>: message`, the source line, and a caret under the span. Shared by
+/// errors and by `check`'s warnings so both read, and parse in an editor, the same way.
+pub fn write_located(out: &mut String, severity: &str, span: &Span, message: &str) {
+    use fmt::Write;
+    let number = span.line.to_string();
+    let gutter = " ".repeat(number.len());
+    let indent: String = span
+        .source_line
+        .chars()
+        .take(span.col.saturating_sub(1))
+        .map(|c| if c == '\t' { '\t' } else { ' ' })
+        .collect();
+    let _ = writeln!(
+        out,
+        "{}:{}:{}: {severity}: {message}",
+        span.path.display(),
+        span.line,
+        span.col
+    );
+    let _ = writeln!(out, "{gutter} |");
+    let _ = writeln!(out, "{number} | {}", span.source_line);
+    let _ = writeln!(out, "{gutter} | {indent}{}", "^".repeat(span.len));
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

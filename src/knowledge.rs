@@ -7,6 +7,7 @@
 //! knows nothing about briefs.
 
 use std::collections::BTreeMap;
+use std::ops::Range;
 use std::path::Path;
 
 use serde::Deserialize;
@@ -66,6 +67,9 @@ pub struct Fact {
     pub until: Option<Date>,
     /// The fact's `id:` line, for messages about the fact as a whole.
     pub span: Span,
+    /// The entry's bytes in the knowledge file (from its `id:` to the next entry's), so that
+    /// a later check can point at one of its values with [`yaml::find_value`].
+    pub range: Range<usize>,
 }
 
 impl Fact {
@@ -74,6 +78,17 @@ impl Fact {
         let day = date.day();
         self.since.is_none_or(|since| since.day() <= day)
             && self.until.is_none_or(|until| day <= until.day())
+    }
+
+    /// The dates the fact holds on, in words for messages: `from 2020-09-27 to 2020-11-10`,
+    /// `from 2020-09-27`, `until 1994-05-12`, or `on every date`.
+    pub fn window(&self) -> String {
+        match (self.since, self.until) {
+            (Some(since), Some(until)) => format!("from {since} to {until}"),
+            (Some(since), None) => format!("from {since}"),
+            (None, Some(until)) => format!("until {until}"),
+            (None, None) => "on every date".to_string(),
+        }
     }
 }
 
@@ -100,12 +115,19 @@ impl KnowledgeBase {
 /// Reads `root/<path>`. A missing file is an empty knowledge base unless `required` (the site
 /// named it explicitly).
 pub fn load(root: &Path, path: &Path, required: bool) -> Result<KnowledgeBase, Error> {
+    match read(root, path, required)? {
+        Some(source) => parse(source),
+        None => Ok(KnowledgeBase::empty()),
+    }
+}
+
+/// The knowledge file's text, for callers that point into it after [`parse`]; `None` when it
+/// is missing and not `required`, as in [`load`].
+pub fn read(root: &Path, path: &Path, required: bool) -> Result<Option<SourceText>, Error> {
     let full = root.join(path);
     match std::fs::read_to_string(&full) {
-        Ok(text) => parse(SourceText::new(path, text)),
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound && !required => {
-            Ok(KnowledgeBase::empty())
-        }
+        Ok(text) => Ok(Some(SourceText::new(path, text))),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound && !required => Ok(None),
         Err(error) => Err(Error::io("cannot read knowledge file", full, error)),
     }
 }
@@ -151,6 +173,7 @@ pub fn parse(source: SourceText) -> Result<KnowledgeBase, Error> {
             since: raw.since,
             until: raw.until,
             span,
+            range: start..end,
         });
     }
     check_across_facts(&facts, &source, &entry_starts, &mut errors);

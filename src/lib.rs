@@ -4,23 +4,31 @@
 //! (see `pipeline`): `config`, `content`, `knowledge` (+ `matcher`), `annotate`, `markdown`
 //! (+ `highlight`), `site` (+ `views`), `theme` + `templates`, and `output`, the only stage that
 //! writes files.
+//!
+//! The authoring commands sit beside the pipeline and reuse its stages: `check` (+ `lint`,
+//! `report`), `explain`, and `scaffold` (`init`, `new`).
 
 pub mod annotate;
+pub mod check;
 pub mod cli;
 pub mod config;
 pub mod content;
 pub mod date;
 pub mod error;
+pub mod explain;
 pub mod feeds;
 pub mod highlight;
 pub mod knowledge;
 pub mod links;
+pub mod lint;
 pub mod markdown;
 pub mod matcher;
 pub mod metadata;
 pub mod output;
 pub mod pipeline;
 pub mod publish;
+pub mod report;
+pub mod scaffold;
 pub mod serve;
 pub mod session;
 pub mod site;

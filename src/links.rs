@@ -11,6 +11,7 @@
 //! Everything else (`https://...`, `#fn-1`, `../x`, `mailto:`) is left exactly as written.
 
 use std::collections::BTreeMap;
+use std::ops::Range;
 use std::path::Path;
 
 use pulldown_cmark::{Event, Options, Parser, Tag};
@@ -92,23 +93,34 @@ pub fn content_path(path: &Path) -> String {
 /// Every broken internal link in a brief's body, at its line and column.
 pub fn check(brief: &Brief, links: &LinkMap, options: Options) -> Vec<Error> {
     let body = brief.body();
-    // Most briefs have no internal link: skip the second parse for them.
-    if !body.contains(INTERNAL) {
+    broken(body, links, options)
+        .into_iter()
+        .map(|(range, message)| {
+            let start = brief.body_offset + range.start;
+            let len = body[range.clone()].find('\n').unwrap_or(range.len()).max(1);
+            Error::user(brief.source.span(start, len), message)
+        })
+        .collect()
+}
+
+/// Every broken internal link in `markdown` (a brief's body or a fact's note): the byte range
+/// of the link in `markdown` and why it is broken.
+pub fn broken(markdown: &str, links: &LinkMap, options: Options) -> Vec<(Range<usize>, String)> {
+    // Most texts have no internal link: skip the second parse for them.
+    if !markdown.contains(INTERNAL) {
         return Vec::new();
     }
-    let mut errors = Vec::new();
-    for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
+    let mut found = Vec::new();
+    for (event, range) in Parser::new_ext(markdown, options).into_offset_iter() {
         let dest = match &event {
             Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => dest_url,
             _ => continue,
         };
         if let Resolved::Broken(message) = links.resolve(dest) {
-            let start = brief.body_offset + range.start;
-            let len = body[range.clone()].find('\n').unwrap_or(range.len()).max(1);
-            errors.push(Error::user(brief.source.span(start, len), message));
+            found.push((range, message));
         }
     }
-    errors
+    found
 }
 
 #[cfg(test)]

@@ -59,6 +59,35 @@ impl Matcher {
 
     /// Every whole-word, non-overlapping, leftmost-longest mention in `text`, in order.
     pub fn find(&self, text: &str) -> Vec<TermMatch> {
+        let mut chosen = Vec::new();
+        for candidate in self.candidates(text) {
+            if chosen
+                .last()
+                .is_none_or(|last: &TermMatch| candidate.start >= last.end)
+            {
+                chosen.push(candidate);
+            }
+        }
+        chosen
+    }
+
+    /// What [`Matcher::find`] returns, plus every whole-word candidate it passed over, each
+    /// paired with the chosen match that overlaps it. Slower than `find` (it keeps the losers),
+    /// so only `explain` and `check` call it; the build calls `find`.
+    pub fn find_with_hidden(&self, text: &str) -> (Vec<TermMatch>, Vec<(TermMatch, TermMatch)>) {
+        let mut chosen: Vec<TermMatch> = Vec::new();
+        let mut hidden = Vec::new();
+        for candidate in self.candidates(text) {
+            match chosen.last() {
+                Some(last) if candidate.start < last.end => hidden.push((candidate, *last)),
+                _ => chosen.push(candidate),
+            }
+        }
+        (chosen, hidden)
+    }
+
+    /// Whole-word candidates ordered by start, longest first among those starting together.
+    fn candidates(&self, text: &str) -> Vec<TermMatch> {
         let Some(automaton) = &self.automaton else {
             return Vec::new();
         };
@@ -78,13 +107,7 @@ impl Matcher {
             })
             .collect();
         candidates.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
-        let mut chosen: Vec<TermMatch> = Vec::new();
-        for candidate in candidates {
-            if chosen.last().is_none_or(|last| candidate.start >= last.end) {
-                chosen.push(candidate);
-            }
-        }
-        chosen
+        candidates
     }
 }
 
@@ -233,6 +256,19 @@ mod tests {
     fn letters_of_other_scripts_are_word_characters() {
         let m = matcher(&[&["war"]]);
         assert!(found(&m, "warы").is_empty());
+    }
+
+    #[test]
+    fn hidden_candidates_name_the_match_that_won() {
+        let m = matcher(&[&["Lachin"], &["Lachin corridor"], &["corridor"]]);
+        let text = "the Lachin corridor and Lachin";
+        let (chosen, hidden) = m.find_with_hidden(text);
+        assert_eq!(chosen, m.find(text));
+        let hidden: Vec<(&str, usize, usize)> = hidden
+            .iter()
+            .map(|(lost, won)| (&text[lost.start..lost.end], lost.fact, won.fact))
+            .collect();
+        assert_eq!(hidden, vec![("Lachin", 0, 1), ("corridor", 2, 1)]);
     }
 
     #[test]

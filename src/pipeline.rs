@@ -381,7 +381,7 @@ fn assemble(parts: &Parts) -> (site::Site, Stats) {
 }
 
 /// Where `@/briefs/x.md` links point in this build.
-fn link_map(config: &config::SiteConfig, corpus: &content::Corpus) -> LinkMap {
+pub(crate) fn link_map(config: &config::SiteConfig, corpus: &content::Corpus) -> LinkMap {
     let urls = site::Urls::new(&config.base_url);
     let briefs = corpus
         .briefs
@@ -454,4 +454,25 @@ pub fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration) {
     let start = Instant::now();
     let value = f();
     (value, start.elapsed())
+}
+
+/// What a finished render loaded, for checks that run after it (`briefing check`'s knowledge
+/// lint), so that they need not load and parse the site a second time.
+pub(crate) fn loaded_inputs(
+    built: &Built,
+) -> (
+    &LoadedConfig,
+    &content::Corpus,
+    &knowledge::KnowledgeBase,
+    &LinkMap,
+    AnnotateOptions,
+) {
+    let parts = &built.parts;
+    (
+        &parts.loaded,
+        &parts.corpus,
+        &parts.knowledge,
+        &parts.link_map,
+        parts.annotate_options,
+    )
 }

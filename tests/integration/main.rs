@@ -4,11 +4,16 @@
 //! tree with `tests/fixtures/<case>/expected` byte for byte (set `BRIEFING_BLESS=1` to rewrite
 //! the expected trees after an intended change, then read the diff). `errors` pins the exact text
 //! of every error a user can hit; `atomic` checks a failed build keeps the previous site.
+//! `lint`, `explain` and `authoring` pin the text of `check`'s warnings, of `explain`'s reasons,
+//! and of `init` and `new`, and run init → new → build → check from an empty folder.
 
 mod atomic;
+mod authoring;
 mod cli;
 mod errors;
+mod explain;
 mod fixtures;
+mod lint;
 mod publish;
 mod serve;
 mod session;
