@@ -102,6 +102,7 @@ pub fn assemble(
         .map(|r| Arc::new(card(&urls, r.brief)))
         .collect();
     let mut pages = Vec::new();
+    let shared = fact_shared(&urls, knowledge);
     for (position, rendered) in order.iter().enumerate() {
         let previous = cards.get(position + 1).cloned();
         let next = position.checked_sub(1).map(|p| cards[p].clone());
@@ -109,7 +110,7 @@ pub fn assemble(
         pages.push(brief_page(
             config,
             &urls,
-            knowledge,
+            &shared,
             notes_html,
             rendered,
             &cards[position],
@@ -209,6 +210,25 @@ pub fn assemble(
     }
 }
 
+/// What every footnote citing a fact shows of it, made once per fact and shared, so that
+/// 50,000 footnotes do not each carry their own copy of the fact's link and sources.
+pub(crate) struct FactShared {
+    link: Arc<FactLink>,
+    sources: Arc<[SourceView]>,
+}
+
+/// The shared views of every fact, in knowledge-file order.
+pub(crate) fn fact_shared(urls: &Urls, knowledge: &KnowledgeBase) -> Vec<FactShared> {
+    knowledge
+        .facts
+        .iter()
+        .map(|fact| FactShared {
+            link: Arc::new(fact_link(urls, fact)),
+            sources: source_views(&fact.sources),
+        })
+        .collect()
+}
+
 /// A brief's newer and older neighbours in date order, linked from its page.
 pub(crate) struct Neighbours {
     /// The next older brief.
@@ -222,13 +242,13 @@ pub(crate) struct Neighbours {
 pub(crate) fn brief_page(
     config: &SiteConfig,
     urls: &Urls,
-    knowledge: &KnowledgeBase,
+    facts: &[FactShared],
     notes_html: &[Arc<str>],
     rendered: &RenderedBrief,
     card: &Arc<BriefCard>,
     neighbours: Neighbours,
 ) -> Page {
-    let view = brief_view(urls, knowledge, notes_html, rendered, card, neighbours);
+    let view = brief_view(urls, facts, notes_html, rendered, card, neighbours);
     let description = rendered
         .brief
         .meta
@@ -304,7 +324,7 @@ fn fact_link(urls: &Urls, fact: &Fact) -> FactLink {
     }
 }
 
-fn source_views(sources: &[Source]) -> Vec<SourceView> {
+fn source_views(sources: &[Source]) -> Arc<[SourceView]> {
     sources
         .iter()
         .map(|source| SourceView {
@@ -333,7 +353,7 @@ fn window(fact: &Fact) -> WindowView {
 
 fn brief_view(
     urls: &Urls,
-    knowledge: &KnowledgeBase,
+    facts: &[FactShared],
     notes_html: &[Arc<str>],
     rendered: &RenderedBrief,
     card: &Arc<BriefCard>,
@@ -348,13 +368,13 @@ fn brief_view(
                 number: *number,
                 fact: None,
                 note_html: html.as_str().into(),
-                sources: Vec::new(),
+                sources: Arc::new([]),
             },
             RenderedFootnote::Fact { number, fact } => FootnoteView {
                 number: *number,
-                fact: Some(fact_link(urls, &knowledge.facts[*fact])),
+                fact: Some(facts[*fact].link.clone()),
                 note_html: notes_html[*fact].clone(),
-                sources: source_views(&knowledge.facts[*fact].sources),
+                sources: facts[*fact].sources.clone(),
             },
         })
         .collect();
@@ -370,7 +390,7 @@ fn brief_view(
         footnotes,
         facts: rendered
             .facts()
-            .map(|fact| fact_link(urls, &knowledge.facts[fact]))
+            .map(|fact| facts[fact].link.clone())
             .collect(),
         word_count: rendered.word_count,
         reading_minutes: rendered.word_count.div_ceil(WORDS_PER_MINUTE).max(1),

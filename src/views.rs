@@ -111,9 +111,10 @@ pub struct SourceView {
 pub struct FootnoteView {
     pub number: usize,
     /// The fact, for knowledge footnotes; absent for the author's own.
-    pub fact: Option<FactLink>,
+    pub fact: Option<Arc<FactLink>>,
     pub note_html: Arc<str>,
-    pub sources: Vec<SourceView>,
+    /// Shared by every footnote of the fact (serialised as a plain list).
+    pub sources: Arc<[SourceView]>,
 }
 
 /// A brief's own page.
@@ -126,7 +127,7 @@ pub struct BriefView {
     pub body_html: Arc<str>,
     pub footnotes: Vec<FootnoteView>,
     /// Facts cited, in footnote order.
-    pub facts: Vec<FactLink>,
+    pub facts: Vec<Arc<FactLink>>,
     pub word_count: usize,
     pub reading_minutes: usize,
     /// The next older and next newer brief, by date.
@@ -150,7 +151,7 @@ pub struct FactView {
     pub title: String,
     pub url: String,
     pub note_html: Arc<str>,
-    pub sources: Vec<SourceView>,
+    pub sources: Arc<[SourceView]>,
     pub window: WindowView,
     /// This page's share of the briefs that cite the fact, newest first.
     pub cited_by: Vec<Arc<BriefCard>>,

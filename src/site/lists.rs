@@ -115,6 +115,7 @@ pub(crate) fn fact_pages_of(
 ) -> Vec<Page> {
     let fact = &knowledge.facts[index];
     let description = first_sentence(&fact.note);
+    let sources = source_views(&fact.sources);
     paginate(cited_by, config.paginate, |n| urls.fact_page(&fact.id, n))
         .into_iter()
         .map(|list| {
@@ -127,7 +128,7 @@ pub(crate) fn fact_pages_of(
                 title: fact.title.clone(),
                 url: urls.fact(&fact.id),
                 note_html: notes_html[index].clone(),
-                sources: source_views(&fact.sources),
+                sources: sources.clone(),
                 window: window(fact),
                 cited_by: list.cards.to_vec(),
             };

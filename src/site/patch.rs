@@ -19,7 +19,9 @@ use crate::markdown::RenderedBrief;
 use crate::publish;
 use crate::views::{BriefCard, PageData};
 
-use super::{Neighbours, Page, Site, Urls, brief_page, card, fact_pages_of, page_count};
+use super::{
+    Neighbours, Page, Site, Urls, brief_page, card, fact_pages_of, fact_shared, page_count,
+};
 
 /// One edited brief: its corpus index, its new rendering, and the facts it cited before.
 pub struct Edit<'a> {
@@ -88,6 +90,7 @@ pub fn patch(
             patch.cards.insert(position, (Arc::new(after), entry));
         }
     }
+    let shared = fact_shared(&at.urls, knowledge);
     for edit in edits {
         let position = layout.position[edit.index];
         let neighbours = Neighbours {
@@ -100,7 +103,7 @@ pub fn patch(
         let page = brief_page(
             config,
             &at.urls,
-            knowledge,
+            &shared,
             notes_html,
             &edit.rendered,
             &card_at(&at, &patch, position),
