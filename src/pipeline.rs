@@ -310,24 +310,13 @@ fn finish(mut parts: Parts, mut clock: Clock) -> Result<Built, Failed> {
     };
     clock.lap("render");
 
+    let generated = generated_files(&mut site, &rendered.feeds, &parts.extras);
     let mut files: Vec<OutputFile> = site
         .pages
         .iter()
         .zip(&rendered.pages)
         .map(|(page, html)| OutputFile::shared(page.path.clone(), html))
-        .chain(
-            site.feeds
-                .iter()
-                .zip(&rendered.feeds)
-                .map(|(feed, text)| OutputFile::shared(feed.path.clone(), text)),
-        )
-        .chain(
-            // Moved, not copied: the next build compares pages and feeds, never these files.
-            std::mem::take(&mut site.files)
-                .into_iter()
-                .map(|(path, text)| OutputFile::new(path, text)),
-        )
-        .chain(parts.extras.iter().cloned())
+        .chain(generated)
         .collect();
     // A site's static/ may not replace generated files; later entries win, earlier are dropped.
     dedupe_keep_last(&mut files);
@@ -404,6 +393,27 @@ pub(crate) fn link_map(config: &config::SiteConfig, corpus: &content::Corpus) ->
 /// Whether `site.yaml` sets `key` itself (rather than relying on the default).
 fn yaml_mentions(loaded: &LoadedConfig, key: &str) -> bool {
     crate::yaml::find_key(&loaded.source, key, 0).is_some()
+}
+
+/// The files that are not pages: feeds (`feeds[i]` is `site.feeds[i]` rendered), the files
+/// made without templates (moved out of `site`: no later build compares them) and the static
+/// files. They follow the pages, so that [`dedupe_keep_last`] lets them win.
+fn generated_files(
+    site: &mut site::Site,
+    feeds: &[Arc<str>],
+    extras: &[OutputFile],
+) -> Vec<OutputFile> {
+    site.feeds
+        .iter()
+        .zip(feeds)
+        .map(|(feed, text)| OutputFile::shared(feed.path.clone(), text))
+        .chain(
+            std::mem::take(&mut site.files)
+                .into_iter()
+                .map(|(path, text)| OutputFile::new(path, text)),
+        )
+        .chain(extras.iter().cloned())
+        .collect()
 }
 
 fn dedupe_keep_last(files: &mut Vec<OutputFile>) {

@@ -8,9 +8,9 @@
 use std::collections::BTreeSet;
 use std::time::Instant;
 
-use super::{BuildOptions, Stats, assemble, dedupe_keep_last, prepare};
+use super::{BuildOptions, Stats, assemble, dedupe_keep_last, generated_files, prepare};
 use crate::error::Error;
-use crate::output::{self, OutputFile, Rendering};
+use crate::output::{self, Rendering};
 
 /// Renders and writes the site; the output folder changes only if everything succeeded.
 pub fn build(options: &BuildOptions) -> Result<Stats, Error> {
@@ -18,18 +18,7 @@ pub fn build(options: &BuildOptions) -> Result<Stats, Error> {
     let (mut site, counts) = assemble(&parts);
     clock.lap("site");
     let feeds = parts.renderer.render_feeds(&site)?;
-    let mut files: Vec<OutputFile> = site
-        .feeds
-        .iter()
-        .zip(&feeds)
-        .map(|(feed, text)| OutputFile::shared(feed.path.clone(), text))
-        .chain(
-            std::mem::take(&mut site.files)
-                .into_iter()
-                .map(|(path, text)| OutputFile::new(path, text)),
-        )
-        .chain(parts.extras.iter().cloned())
-        .collect();
+    let mut files = generated_files(&mut site, &feeds, &parts.extras);
     drop(feeds);
     // As in `render`: a file of the site's static/ wins over a generated one, a page included.
     dedupe_keep_last(&mut files);
