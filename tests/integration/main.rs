@@ -9,6 +9,8 @@ mod atomic;
 mod cli;
 mod errors;
 mod fixtures;
+mod fuzz;
+mod hardening;
 mod publish;
 mod serve;
 mod session;
