@@ -7,6 +7,7 @@
 
 mod atomic;
 mod cli;
+mod crash;
 mod errors;
 mod fixtures;
 mod fuzz;
