@@ -12,6 +12,7 @@ mod errors;
 mod fixtures;
 mod fuzz;
 mod hardening;
+mod large;
 mod publish;
 mod serve;
 mod session;
