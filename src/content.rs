@@ -145,7 +145,10 @@ pub fn parse_brief(source: SourceText) -> Result<Brief, Error> {
         return Err(at_key("title", "`title` must not be empty".into()));
     }
     let slug = match &meta.slug {
-        Some(slug) if is_safe_slug(slug) => slug.clone(),
+        Some(slug) if is_safe_slug(slug) => match path_name_problem(slug) {
+            Some(problem) => return Err(at_key("slug", format!("slug `{slug}` {problem}"))),
+            None => slug.clone(),
+        },
         Some(slug) => {
             return Err(at_key(
                 "slug",
@@ -163,6 +166,12 @@ pub fn parse_brief(source: SourceText) -> Result<Brief, Error> {
                 return Err(Error::user(
                     source.span(0, 3),
                     format!("cannot make a URL slug from the file name `{stem}`; set `slug:`"),
+                ));
+            }
+            if let Some(problem) = path_name_problem(&slug) {
+                return Err(Error::user(
+                    source.span(0, 3),
+                    format!("the slug `{slug}` made from the file name {problem}; set `slug:`"),
                 ));
             }
             slug
@@ -184,8 +193,13 @@ pub fn parse_brief(source: SourceText) -> Result<Brief, Error> {
     }
     if let Some(image) = &meta.image {
         if image.src.contains(':') && !is_web_url(&image.src) {
-            return Err(at_key(
-                "src",
+            // `image: { src: ... }` is usually written inline, where no line starts with `src:`.
+            let span = yaml::find_key(&source, "src", 0)
+                .map(|(span, _)| span)
+                .or_else(|| yaml::find_value(&source, &image.src, 0, body_offset))
+                .unwrap_or_else(|| source.span(0, 3));
+            return Err(Error::user(
+                span,
                 format!(
                     "invalid image src `{}`, expected an http(s) URL or a path in the site",
                     image.src
@@ -200,6 +214,12 @@ pub fn parse_brief(source: SourceText) -> Result<Brief, Error> {
             return Err(at_key(
                 "tags",
                 format!("tag `{tag}` has no letters or digits to make a URL from"),
+            ));
+        }
+        if let Some(problem) = path_name_problem(&tag_slug) {
+            return Err(at_key(
+                "tags",
+                format!("tag `{tag}` cannot be a folder name: `{tag_slug}` {problem}"),
             ));
         }
         if !tags.iter().any(|(existing, _)| *existing == tag_slug) {
@@ -272,6 +292,35 @@ pub fn is_safe_slug(slug: &str) -> bool {
         && slug
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+}
+
+/// Longest slug, tag or fact id, in bytes: each becomes one folder name of the output, and
+/// file systems refuse names over 255 bytes; the margin leaves room for a suffix.
+pub const MAX_NAME_BYTES: usize = 200;
+
+/// Why `name` cannot be one folder name of the output, although its characters are safe
+/// (letters, digits, `-`, `_`): too long for a file system, or a name Windows reserves for a
+/// device (`con`, `nul`, `com1`...), which would make the built site impossible to check out
+/// there. `None` when it can.
+pub fn path_name_problem(name: &str) -> Option<String> {
+    if name.len() > MAX_NAME_BYTES {
+        return Some(format!(
+            "is too long: {} bytes, at most {MAX_NAME_BYTES}",
+            name.len()
+        ));
+    }
+    is_reserved_name(name).then(|| "is a name Windows reserves for a device".to_string())
+}
+
+/// `con`, `prn`, `aux`, `nul`, `com0`-`com9`, `lpt0`-`lpt9`, in any case, alone or before a
+/// dot (`nul.txt` is the device too).
+pub fn is_reserved_name(name: &str) -> bool {
+    let stem = name.split('.').next().unwrap_or(name).to_ascii_lowercase();
+    let stem = stem.trim_end_matches(' ');
+    matches!(stem, "con" | "prn" | "aux" | "nul")
+        || (stem.len() == 4
+            && (stem.starts_with("com") || stem.starts_with("lpt"))
+            && stem.as_bytes()[3].is_ascii_digit())
 }
 
 /// `http://` or `https://` followed by something.
@@ -352,6 +401,47 @@ mod tests {
             report.contains("4:1: error: invalid source_url"),
             "{report}"
         );
+    }
+
+    #[test]
+    fn issue_9_reserved_and_overlong_names_are_refused() {
+        for (front, expected) in [
+            (
+                "slug: con",
+                "4:1: error: slug `con` is a name Windows reserves for a device",
+            ),
+            (
+                "tags: [ok, LPT1]",
+                "4:1: error: tag `LPT1` cannot be a folder name: `lpt1` is a name Windows reserves for a device",
+            ),
+        ] {
+            let report = brief(&format!("---\ntitle: T\ndate: 2022-01-01\n{front}\n---\n"))
+                .unwrap_err()
+                .report();
+            assert!(report.contains(expected), "{report}");
+        }
+        let long = "a".repeat(201);
+        let report = brief(&format!(
+            "---\ntitle: T\ndate: 2022-01-01\nslug: {long}\n---\n"
+        ))
+        .unwrap_err()
+        .report();
+        assert!(
+            report.contains("is too long: 201 bytes, at most 200"),
+            "{report}"
+        );
+        let from_file = parse_brief(SourceText::new(
+            "content/briefs/Nul.md",
+            "---\ntitle: T\ndate: 2022-01-01\n---\n",
+        ));
+        assert!(
+            from_file
+                .unwrap_err()
+                .report()
+                .contains("the slug `nul` made from the file name is a name Windows reserves")
+        );
+        assert!(super::is_reserved_name("COM9.txt") && !super::is_reserved_name("con-flict"));
+        assert!(!super::is_reserved_name("com") && !super::is_reserved_name("console"));
     }
 
     #[test]

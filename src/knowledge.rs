@@ -227,6 +227,11 @@ fn check_fact(raw: &RawFact, entry: &Entry, span: &Span, errors: &mut Vec<Error>
                 raw.id
             ),
         ));
+    } else if let Some(problem) = crate::content::path_name_problem(&raw.id) {
+        errors.push(Error::user(
+            entry.value(&raw.id, span),
+            format!("fact id `{}` {problem}", raw.id),
+        ));
     }
     if raw.title.trim().is_empty() {
         errors.push(Error::user(
@@ -362,6 +367,18 @@ mod tests {
         let report = parse(SourceText::new("k.yaml", text)).unwrap_err().report();
         assert!(
             report.contains("is claimed by two facts: `a` and `b`"),
+            "{report}"
+        );
+    }
+
+    #[test]
+    fn issue_9_fact_ids_that_cannot_be_folder_names_are_refused() {
+        let text = "entries:\n  - id: aux\n    title: A\n";
+        let report = parse(SourceText::new("k.yaml", text)).unwrap_err().report();
+        assert!(
+            report.starts_with(
+                "k.yaml:2:9: error: fact id `aux` is a name Windows reserves for a device"
+            ),
             "{report}"
         );
     }

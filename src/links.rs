@@ -80,6 +80,29 @@ impl LinkMap {
     }
 }
 
+/// Whether a browser would run `dest` as a script (or, for a link, open it as a document the
+/// author's text made up): `javascript:`, `vbscript:` and `data:` URLs, with the browser's own
+/// leniency applied first (leading spaces and control characters dropped, tabs and line breaks
+/// removed anywhere, the scheme's case ignored), so `JaVa&#9;Script:` is caught as well.
+/// `data:image/...` stays allowed in an image, where it cannot run anything. The Markdown stage
+/// turns such links into `#`, since Markdown from wires and tips must not reach a reader's browser
+/// as a script.
+pub fn is_script_url(dest: &str, image: bool) -> bool {
+    let cleaned: String = dest
+        .trim_start_matches(|c: char| c <= ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .take(16)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    if image && cleaned.starts_with("data:image/") {
+        return false;
+    }
+    ["javascript:", "vbscript:", "data:"]
+        .iter()
+        .any(|scheme| cleaned.starts_with(scheme))
+}
+
 /// The path under `content/` that `@/` links name a brief by (`briefs/x.md`), from the brief's
 /// path relative to the site root (`content/briefs/x.md`).
 pub fn content_path(path: &Path) -> String {
@@ -125,7 +148,33 @@ pub fn broken(markdown: &str, links: &LinkMap, options: Options) -> Vec<(Range<u
 
 #[cfg(test)]
 mod tests {
-    use super::{LinkMap, Resolved};
+    use super::{LinkMap, Resolved, is_script_url};
+
+    #[test]
+    fn issue_9_script_urls_are_recognised_however_written() {
+        for dest in [
+            "javascript:alert(1)",
+            "JaVaScRiPt:alert(1)",
+            " \u{1}javascript:alert(1)",
+            "java\tscript:alert(1)",
+            "jav\nascript:alert(1)",
+            "vbscript:msgbox(1)",
+            "data:text/html,<script>alert(1)</script>",
+        ] {
+            assert!(is_script_url(dest, false), "{dest:?}");
+            assert!(is_script_url(dest, true), "{dest:?}");
+        }
+        assert!(is_script_url("data:image/svg+xml,<svg/>", false));
+        assert!(!is_script_url("data:image/png;base64,AAAA", true));
+        for dest in [
+            "https://e.org/javascript:",
+            "/static/x.png",
+            "#fn-1",
+            "java.html",
+        ] {
+            assert!(!is_script_url(dest, false), "{dest:?}");
+        }
+    }
 
     fn map() -> LinkMap {
         LinkMap::new(

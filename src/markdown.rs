@@ -250,7 +250,7 @@ impl<'h, 'e> Rewriter<'h, 'e> {
                 title,
                 id,
             }) => {
-                let dest_url = self.resolve(dest_url);
+                let dest_url = self.resolve(dest_url, false);
                 self.emit(Event::Start(Tag::Link {
                     link_type,
                     dest_url,
@@ -264,7 +264,7 @@ impl<'h, 'e> Rewriter<'h, 'e> {
                 title,
                 id,
             }) => {
-                let dest_url = self.resolve(dest_url);
+                let dest_url = self.resolve(dest_url, true);
                 self.emit(Event::Start(Tag::Image {
                     link_type,
                     dest_url,
@@ -276,7 +276,12 @@ impl<'h, 'e> Rewriter<'h, 'e> {
         }
     }
 
-    fn resolve(&self, dest: CowStr<'e>) -> CowStr<'e> {
+    /// The URL to write for a link (or, with `image`, an image) to `dest`: internal links
+    /// resolved, and script URLs replaced by `#`, whether or not raw HTML is allowed.
+    fn resolve(&self, dest: CowStr<'e>, image: bool) -> CowStr<'e> {
+        if crate::links::is_script_url(&dest, image) {
+            return "#".into();
+        }
         match self.options.links.resolve(&dest) {
             Resolved::To(url) => url.into(),
             Resolved::Unchanged | Resolved::Broken(_) => dest,

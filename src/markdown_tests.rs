@@ -301,3 +301,30 @@ fn note_rendered_as_markdown() {
     );
     insta::assert_snapshot!(html);
 }
+
+#[test]
+fn issue_9_script_links_and_images_are_neutralised() {
+    let body = "[a](javascript:alert(1)) [b](<JAVA\tSCRIPT:alert(2)>) [c](&#106;avascript:alert(3)) \
+                <javascript:alert(4)> ![i](javascript:alert(5)) [d](data:text/html,x) \
+                ![ok](data:image/png;base64,AA) [ok](https://e.org/)\n\n[^1]\n\n[^1]: [e](vbscript:x)\n";
+    for unsafe_html in [false, true] {
+        let out = render_with(body, unsafe_html);
+        let all = out.show();
+        let urls: Vec<&str> = all
+            .split(" href=\"")
+            .skip(1)
+            .chain(all.split(" src=\"").skip(1))
+            .map(|rest| &rest[..rest.find('"').unwrap_or(rest.len())])
+            .collect();
+        for url in &urls {
+            assert!(
+                ["#", "https://e.org/", "data:image/png;base64,AA"].contains(url)
+                    || url.starts_with("#fn"),
+                "{url} in {all}"
+            );
+        }
+        assert!(all.contains("src=\"data:image/png;base64,AA\""), "{all}");
+        assert!(all.contains("href=\"https://e.org/\""), "{all}");
+        assert!(all.contains("<a href=\"#\">a</a>"), "{all}");
+    }
+}

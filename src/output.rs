@@ -52,6 +52,12 @@ pub fn check_path(path: &str) -> Result<(), Error> {
     }
     for component in Path::new(path).components() {
         match component {
+            Component::Normal(name) if name.len() > 255 => return Err(bad("name too long")),
+            Component::Normal(name)
+                if crate::content::is_reserved_name(&name.to_string_lossy()) =>
+            {
+                return Err(bad("a name Windows reserves for a device"));
+            }
             Component::Normal(_) => {}
             _ => return Err(bad("absolute path or `..`")),
         }
@@ -274,7 +280,15 @@ mod tests {
 
     #[test]
     fn paths_outside_the_folder_are_refused() {
-        for path in ["../x", "/etc/passwd", "a/../../b", "", "a\0b", "a\\..\\b"] {
+        for path in [
+            "../x",
+            "/etc/passwd",
+            "a/../../b",
+            "",
+            "a\0b",
+            "a\\..\\b",
+            "tags/nul/index.html",
+        ] {
             assert!(check_path(path).is_err(), "{path:?}");
         }
         assert!(check_path("briefs/a/index.html").is_ok());

@@ -2,7 +2,9 @@
 # Browser tests of the built example site: its sitemap against the sitemaps.org schema, the Nu
 # HTML Checker over every page, axe-core in headless Chromium (light and dark), the footnote
 # popovers of the seed brief, the client-side search, a crawl of every internal link, and live
-# reload in `briefing serve` (reload.test.mjs starts its own server on a copy of the site).
+# reload in `briefing serve` (reload.test.mjs starts its own server on a copy of the site), and
+# the XSS fixture (tests/fixtures/xss/site, built beside the example under /xss/): no payload
+# may run on any of its pages (xss.test.mjs).
 #
 #   bash tests/browser/run.sh            # from anywhere; .ci/run calls it after `cargo test`
 #
@@ -13,7 +15,8 @@
 # Exits non-zero on any failure.
 #
 # Environment: KEEP_TMP=1 keeps the temp folder (built site, server log) for inspection;
-# BRIEFING_BIN=path uses that binary to build the site.
+# BRIEFING_BIN=path uses that binary to build the site; XSS_SCREENSHOT=file.png saves a
+# screenshot of the XSS fixture's payload brief.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -71,14 +74,18 @@ trap cleanup EXIT
 PORT="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
 SITE_DIR="$TMP/site/caucasus-brief"
 SITE_URL="http://127.0.0.1:$PORT/caucasus-brief/"
+XSS_DIR="$TMP/site/xss"
+XSS_URL="http://127.0.0.1:$PORT/xss/"
 
 BIN="${BRIEFING_BIN:-target/debug/briefing}"
 # The debug binary `cargo test` leaves behind, unless the sources changed after it was built.
 if [ -x "$BIN" ] && [ -z "$(find src themes Cargo.toml Cargo.lock -newer "$BIN" 2>/dev/null | head -1)" ]; then
-  "$BIN" build --output "$SITE_DIR" --base-url "$SITE_URL"
+  briefing() { "$BIN" "$@"; }
 else
-  cargo run --quiet -- build --output "$SITE_DIR" --base-url "$SITE_URL"
+  briefing() { cargo run --quiet -- "$@"; }
 fi
+briefing build --output "$SITE_DIR" --base-url "$SITE_URL"
+briefing build --root tests/fixtures/xss/site --output "$XSS_DIR" --base-url "$XSS_URL"
 
 step "sitemap.xml against the sitemaps.org schema"
 # tests/schemas/sitemap.xsd is the schema sitemaps.org publishes, kept here so nothing is fetched.
@@ -101,5 +108,5 @@ step "node --test"
 echo "   (setup took $(($(date +%s) - t0))s; node's own duration_ms follows its summary)"
 # Nothing is printed after node's summary lines, so they close this step's output. vnu.jar (Java)
 # and the Chromium tests run side by side on the 2 cores.
-SITE_DIR="$SITE_DIR" SITE_URL="$SITE_URL" \
+SITE_DIR="$SITE_DIR" SITE_URL="$SITE_URL" XSS_DIR="$XSS_DIR" XSS_URL="$XSS_URL" \
   node --test --test-reporter=spec --test-concurrency=2 "$HERE"/*.test.mjs

@@ -10,9 +10,13 @@
 mod atomic;
 mod authoring;
 mod cli;
+mod crash;
 mod errors;
 mod explain;
 mod fixtures;
+mod fuzz;
+mod hardening;
+mod large;
 mod lint;
 mod publish;
 mod serve;
