@@ -137,6 +137,17 @@ impl Error {
         }
     }
 
+    /// Both values, or the errors of whichever failed, together: loading the briefs and the
+    /// knowledge file reports the mistakes of both in one run.
+    pub fn both<A, B>(a: Result<A, Error>, b: Result<B, Error>) -> Result<(A, B), Error> {
+        match (a, b) {
+            (Ok(a), Ok(b)) => Ok((a, b)),
+            // Two errors always collapse into one `Err`.
+            (Err(a), Err(b)) => Err(Error::collect(vec![a, b]).unwrap_err()),
+            (Err(error), _) | (_, Err(error)) => Err(error),
+        }
+    }
+
     /// Collapses a list of errors: none is `Ok`, one is itself, more become a sorted
     /// [`Error::Many`] (nested lists are flattened).
     pub fn collect(errors: Vec<Error>) -> Result<(), Error> {
@@ -253,6 +264,19 @@ mod tests {
             error.report(),
             "content/briefs/x.md:2:1: error: unknown key `titel`\n  |\n2 | titel: \"X\"\n  | ^^^^^\n"
         );
+    }
+
+    #[test]
+    fn both_keeps_every_error() {
+        let bad = |path: &str| Error::File {
+            path: path.into(),
+            message: "bad".into(),
+        };
+        assert!(Error::both(Ok::<_, Error>(1), Ok::<_, Error>(2)).is_ok());
+        let one = Error::both(Ok::<u8, Error>(1), Err::<u8, _>(bad("b"))).unwrap_err();
+        assert_eq!(one.report(), bad("b").report());
+        let two = Error::both(Err::<u8, _>(bad("b")), Err::<u8, _>(bad("a"))).unwrap_err();
+        assert!(matches!(two, Error::Many(ref errors) if errors.len() == 2));
     }
 
     #[test]

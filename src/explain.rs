@@ -371,18 +371,7 @@ pub fn run(root: &Path, path: &Path, format: Format) -> Result<String, Error> {
         std::fs::read_to_string(&file).map_err(|error| Error::io("cannot read", &file, error))?;
     let brief = content::parse_brief(SourceText::new(shown, text));
     let knowledge = knowledge::load(root, &config.knowledge, named);
-    let (brief, knowledge) = match (brief, knowledge) {
-        (Ok(brief), Ok(knowledge)) => (brief, knowledge),
-        (brief, knowledge) => {
-            Error::collect(
-                [brief.err(), knowledge.err()]
-                    .into_iter()
-                    .flatten()
-                    .collect(),
-            )?;
-            unreachable!("one of the two failed");
-        }
-    };
+    let (brief, knowledge) = Error::both(brief, knowledge)?;
     let options = AnnotateOptions {
         max_per_brief: config.footnotes.max_per_brief,
         markdown: annotate::markdown_options(config.markdown.smart_punctuation),

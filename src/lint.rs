@@ -43,18 +43,7 @@ pub fn run(options: &BuildOptions) -> Result<Lint, Error> {
         || content::load(&options.root, options.drafts),
         || knowledge::load(&options.root, &config.knowledge, names_knowledge(&loaded)),
     );
-    let (corpus, knowledge) = match (corpus, knowledge) {
-        (Ok(corpus), Ok(knowledge)) => (corpus, knowledge),
-        (corpus, knowledge) => {
-            Error::collect(
-                [corpus.err(), knowledge.err()]
-                    .into_iter()
-                    .flatten()
-                    .collect(),
-            )?;
-            unreachable!("one of the two loads failed");
-        }
-    };
+    let (corpus, knowledge) = Error::both(corpus, knowledge)?;
     let annotate_options = AnnotateOptions {
         max_per_brief: config.footnotes.max_per_brief,
         markdown: annotate::markdown_options(config.markdown.smart_punctuation),

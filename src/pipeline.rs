@@ -188,17 +188,7 @@ fn prepare(options: &BuildOptions) -> Result<(Parts, Clock), Error> {
         || content::load(&options.root, options.drafts),
         || knowledge::load(&options.root, &config.knowledge, knowledge_named),
     );
-    let (corpus, knowledge) = match (corpus, knowledge) {
-        (Ok(corpus), Ok(knowledge)) => (corpus, knowledge),
-        (corpus, knowledge) => {
-            let errors = [corpus.err(), knowledge.err()]
-                .into_iter()
-                .flatten()
-                .collect();
-            Error::collect(errors)?;
-            unreachable!("at least one of the two loads failed");
-        }
-    };
+    let (corpus, knowledge) = Error::both(corpus, knowledge)?;
     clock.lap("load");
     let mut extras: Vec<OutputFile> = theme
         .static_files

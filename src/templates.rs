@@ -235,14 +235,9 @@ impl Renderer {
     }
 
     /// One page's HTML, for a build that writes each page as soon as it is rendered and keeps
-    /// none: `shared` is [`Renderer::shared_context`] of the page's site.
+    /// none: `shared` is [`shared_context`] of the page's site.
     pub fn render_page_alone(&self, shared: &Context, page: &Page) -> Result<String, Error> {
         self.render_one(page.template, &self.page_context(shared, page)?)
-    }
-
-    /// The values every page and feed of `site` shares.
-    pub fn shared_context(&self, site: &Site) -> Context {
-        shared_context(site)
     }
 
     /// Every feed of `site`, in order, with no page kept: each entry is rendered from its
@@ -298,7 +293,7 @@ impl Renderer {
 }
 
 /// The values every page and feed shares.
-fn shared_context(site: &Site) -> Context {
+pub fn shared_context(site: &Site) -> Context {
     let mut shared = Context::new();
     shared.insert("site", &site.view);
     shared

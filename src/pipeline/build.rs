@@ -11,6 +11,7 @@ use std::time::Instant;
 use super::{BuildOptions, Stats, assemble, dedupe_keep_last, generated_files, prepare};
 use crate::error::Error;
 use crate::output::{self, Rendering};
+use crate::templates;
 
 /// Renders and writes the site; the output folder changes only if everything succeeded.
 pub fn build(options: &BuildOptions) -> Result<Stats, Error> {
@@ -28,7 +29,7 @@ pub fn build(options: &BuildOptions) -> Result<Stats, Error> {
         .collect();
     clock.lap("feeds");
 
-    let shared = parts.renderer.shared_context(&site);
+    let shared = templates::shared_context(&site);
     let render = |at: usize| -> Result<Vec<u8>, Error> {
         let page = &site.pages[pages[at]];
         Ok(parts

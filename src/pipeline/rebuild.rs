@@ -99,23 +99,25 @@ fn patch(
         Err(error) => return Some(Err(error)),
     };
     clock.lap("render");
-    let files = apply(parts, patch, out, &mut stats);
+    let output = parts.output.as_mut()?;
+    let base_url = &parts.loaded.config.base_url;
+    let files = apply(output, &parts.extras, base_url, patch, out, &mut stats);
     clock.lap("files");
     stats.timings = std::mem::take(&mut clock.laps);
     parts.stats = stats.clone();
     Some(Ok((files, stats)))
 }
 
-/// Puts a rendered patch in place in `parts.output` and gives the files whose text changed.
+/// Puts a rendered patch in place in the kept site and its text, and gives the files whose
+/// text changed.
 fn apply(
-    parts: &mut Parts,
+    (site, rendered): &mut (site::Site, templates::RenderedSite),
+    extras: &[OutputFile],
+    base_url: &str,
     mut patch: site::Patch,
     out: templates::RenderedPatch,
     stats: &mut Stats,
 ) -> Vec<OutputFile> {
-    let Some((site, rendered)) = parts.output.as_mut() else {
-        return Vec::new();
-    };
     let mut files = Vec::new();
     stats.rendered = out.pages.len() + out.feeds.len();
     for (index, html, entry) in out.pages {
@@ -157,11 +159,11 @@ fn apply(
         ));
     }
     if search_changed && let PageData::Facts { facts } = &site.pages[layout.facts_index].data {
-        let urls = site::Urls::new(&parts.loaded.config.base_url);
+        let urls = site::Urls::new(base_url);
         let index = publish::search_index(&urls, &layout.search_entries, facts);
         files.push(OutputFile::new("search-index.json", index));
     }
     // As in a full build, a file of the site's static/ wins over a generated one.
-    files.retain(|file| !parts.extras.iter().any(|extra| extra.path == file.path));
+    files.retain(|file| !extras.iter().any(|extra| extra.path == file.path));
     files
 }
