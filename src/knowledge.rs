@@ -184,7 +184,7 @@ pub fn parse(source: SourceText) -> Result<KnowledgeBase, Error> {
     })
 }
 
-fn build(facts: Vec<Fact>) -> Result<KnowledgeBase, aho_corasick::BuildError> {
+fn build(facts: Vec<Fact>) -> Result<KnowledgeBase, crate::matcher::TooLarge> {
     let matcher = Matcher::new(facts.iter().map(|fact| fact.terms.as_slice()))?;
     let by_id = facts
         .iter()

@@ -1,13 +1,17 @@
-//! Finding mentions of facts in prose: one Aho–Corasick automaton over every term of every fact.
+//! Finding mentions of facts in prose: a radix trie over every term of every fact, walked from
+//! each place in a text where a word starts.
 //!
-//! The automaton is built once per build, so scanning a brief costs the same whether the
-//! knowledge file holds 50 facts or 5,000. Matching is case-insensitive (Unicode lowercase on
-//! both sides), on whole words, and leftmost-longest: where terms overlap, the one that starts
-//! first wins, and of those the longest. A candidate that fails the word-boundary test does not
-//! hide a shorter candidate that passes it, which is why the automaton reports overlapping
-//! matches and the choice is made here rather than by the automaton's own leftmost-longest mode.
+//! The trie is built once per build, and scanning a brief walks it only where a mention could
+//! start, so the scan costs the same whether the knowledge file holds 50 facts or 100,000.
+//! Matching is case-insensitive (Unicode lowercase on both sides), on whole words, and
+//! leftmost-longest: where terms overlap, the one that starts first wins, and of those the
+//! longest. A candidate that fails the word-boundary test does not hide a shorter candidate
+//! that passes it, which is why every term found at a start is kept until the choice is made.
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+mod trie;
+
+pub use trie::TooLarge;
+use trie::Trie;
 
 /// A term found in a piece of text; offsets are byte offsets into that text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,20 +24,18 @@ pub struct TermMatch {
     pub term: usize,
 }
 
-/// The compiled term automaton with, for each pattern, the fact and term it stands for.
+/// The term trie with, for each pattern, the fact and term it stands for.
 #[derive(Debug, Clone)]
 pub struct Matcher {
-    automaton: Option<AhoCorasick>,
+    trie: Trie,
     owners: Vec<(usize, usize)>,
 }
 
 impl Matcher {
-    /// Builds the automaton from each fact's terms, in fact order. Empty terms are skipped (the
-    /// knowledge loader rejects them earlier). Fails only when the automaton would exceed the
-    /// library's size limits.
-    pub fn new<'a>(
-        facts: impl IntoIterator<Item = &'a [String]>,
-    ) -> Result<Matcher, aho_corasick::BuildError> {
+    /// Builds the trie from each fact's terms, in fact order. Empty terms are skipped (the
+    /// knowledge loader rejects them earlier). Fails only when the terms hold more text than
+    /// the trie can number.
+    pub fn new<'a>(facts: impl IntoIterator<Item = &'a [String]>) -> Result<Matcher, TooLarge> {
         let mut patterns = Vec::new();
         let mut owners = Vec::new();
         for (fact, terms) in facts.into_iter().enumerate() {
@@ -45,16 +47,10 @@ impl Matcher {
                 }
             }
         }
-        let automaton = if patterns.is_empty() {
-            None
-        } else {
-            Some(
-                AhoCorasickBuilder::new()
-                    .match_kind(MatchKind::Standard)
-                    .build(&patterns)?,
-            )
-        };
-        Ok(Matcher { automaton, owners })
+        Ok(Matcher {
+            trie: Trie::new(&patterns)?,
+            owners,
+        })
     }
 
     /// Every whole-word, non-overlapping, leftmost-longest mention in `text`, in order.
@@ -88,24 +84,43 @@ impl Matcher {
 
     /// Whole-word candidates ordered by start, longest first among those starting together.
     fn candidates(&self, text: &str) -> Vec<TermMatch> {
-        let Some(automaton) = &self.automaton else {
-            return Vec::new();
-        };
         let folded = Folded::new(text);
-        let mut candidates: Vec<TermMatch> = automaton
-            .find_overlapping_iter(folded.text.as_str())
-            .filter_map(|found| {
-                let start = folded.original(found.start());
-                let end = folded.original(found.end());
-                let (fact, term) = self.owners[found.pattern().as_usize()];
-                (end > start && is_whole_word(text, start, end)).then_some(TermMatch {
-                    start,
-                    end,
-                    fact,
-                    term,
-                })
-            })
-            .collect();
+        let haystack = folded.text.as_bytes();
+        let mut candidates = Vec::new();
+        let mut at = |start: usize| {
+            if !self.trie.may_start_at(haystack, start) {
+                return;
+            }
+            self.trie.walk(haystack, start, |pattern, end| {
+                let original_start = folded.original(start);
+                let original_end = folded.original(end);
+                let (fact, term) = self.owners[pattern as usize];
+                if original_end > original_start
+                    && is_whole_word(text, original_start, original_end)
+                {
+                    candidates.push(TermMatch {
+                        start: original_start,
+                        end: original_end,
+                        fact,
+                        term,
+                    });
+                }
+            });
+        };
+        match &folded.starts {
+            None => {
+                let mut after_word_character = false;
+                for (start, byte) in haystack.iter().enumerate() {
+                    if !after_word_character {
+                        at(start);
+                    }
+                    after_word_character = byte.is_ascii_alphanumeric();
+                }
+            }
+            Some(starts) => starts.iter().for_each(|&start| at(start)),
+        }
+        // Walks report the shortest term first, and in folded text two starts can map to one
+        // original start; a stable sort puts the longest first and keeps pattern order.
         candidates.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
         candidates
     }
@@ -133,12 +148,15 @@ fn fold_char(c: char) -> std::char::ToLowercase {
 }
 
 /// A folded copy of a text plus, where folding changed byte lengths, a map back to the original
-/// offsets.
+/// offsets and the places a mention may start.
 struct Folded {
     text: String,
     /// For each byte of `text` (and one past its end), the original byte offset. Empty when the
     /// offsets are the same (all ASCII).
     map: Vec<usize>,
+    /// For non-ASCII text, each character boundary of `text` whose original character is not
+    /// preceded by a letter or digit; `None` for ASCII, where they are found on the fly.
+    starts: Option<Vec<usize>>,
 }
 
 impl Folded {
@@ -147,18 +165,29 @@ impl Folded {
             return Folded {
                 text: original.to_ascii_lowercase(),
                 map: Vec::new(),
+                starts: None,
             };
         }
         let mut text = String::with_capacity(original.len());
         let mut map = Vec::with_capacity(original.len() + 1);
+        let mut starts = Vec::new();
+        let mut after_word_character = false;
         for (offset, c) in original.char_indices() {
             for lower in fold_char(c) {
+                if !after_word_character {
+                    starts.push(text.len());
+                }
                 text.push(lower);
                 map.extend(std::iter::repeat_n(offset, lower.len_utf8()));
             }
+            after_word_character = c.is_alphanumeric();
         }
         map.push(original.len());
-        Folded { text, map }
+        Folded {
+            text,
+            map,
+            starts: Some(starts),
+        }
     }
 
     fn original(&self, folded_offset: usize) -> usize {
@@ -269,6 +298,72 @@ mod tests {
             .map(|(lost, won)| (&text[lost.start..lost.end], lost.fact, won.fact))
             .collect();
         assert_eq!(hidden, vec![("Lachin", 0, 1), ("corridor", 2, 1)]);
+    }
+
+    /// Every occurrence of every folded term anywhere in the folded text, mapped back and kept
+    /// when on whole words: what the trie's walks from word starts must find.
+    fn every_occurrence(terms: &[String], text: &str) -> Vec<(usize, usize, usize)> {
+        let folded = super::Folded::new(text);
+        let mut found = Vec::new();
+        for (index, term) in terms.iter().enumerate() {
+            let term = super::fold(term);
+            for position in 0..folded.text.len() {
+                if folded.text.is_char_boundary(position)
+                    && folded.text[position..].starts_with(&term)
+                {
+                    let start = folded.original(position);
+                    let end = folded.original(position + term.len());
+                    if end > start && super::is_whole_word(text, start, end) {
+                        found.push((start, end, index));
+                    }
+                }
+            }
+        }
+        found.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
+        found
+    }
+
+    #[test]
+    fn walks_from_word_starts_find_what_a_full_scan_finds() {
+        let alphabet = [
+            "a", "b", "ab", " ", "-", "İ", "i", "ς", "Σ", "σ", "’", "'", "2", "ǅ",
+        ];
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = move |bound: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % bound as u64) as usize
+        };
+        let word = move |length: usize, next: &mut dyn FnMut(usize) -> usize| -> String {
+            (0..length)
+                .map(|_| alphabet[next(alphabet.len())])
+                .collect()
+        };
+        for _ in 0..2_000 {
+            let count = 1 + next(6);
+            let terms: Vec<String> = (0..count)
+                .map(|_| {
+                    let length = 1 + next(4);
+                    word(length, &mut next)
+                })
+                .filter(|term| !super::fold(term.trim()).is_empty())
+                .collect();
+            let length = next(30);
+            let text = word(length, &mut next);
+            let m = Matcher::new(terms.iter().map(std::slice::from_ref)).unwrap();
+            let candidates: Vec<(usize, usize, usize)> = m
+                .candidates(&text)
+                .into_iter()
+                .map(|c| (c.start, c.end, c.fact))
+                .collect();
+            let trimmed: Vec<String> = terms.iter().map(|t| t.trim().to_string()).collect();
+            assert_eq!(
+                candidates,
+                every_occurrence(&trimmed, &text),
+                "{terms:?} in {text:?}"
+            );
+        }
     }
 
     #[test]

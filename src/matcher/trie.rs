@@ -1,0 +1,356 @@
+//! The term index: a radix trie over the folded terms, walked from each place a mention could
+//! start.
+//!
+//! A mention can only start where a word starts, so the matcher walks the trie from those
+//! places instead of feeding every byte of every brief through an automaton of all terms. A walk
+//! costs the length of the text it matches (a few bytes where no term starts), whatever the
+//! number of terms: the knowledge file can grow from 50 facts to 100,000 without slowing the
+//! scan of a brief, and the trie is built in one pass over the sorted terms.
+
+/// One node: the edges to its children (a slice of `edge_bytes`/`edge_nodes`, sorted by the
+/// first byte of each child's label), its own label (a slice of `labels`), the terms that end
+/// here (a slice of `outputs`), and for a node with many children its entry in `bitmaps`.
+#[derive(Debug, Clone, Copy)]
+struct Node {
+    edges: (u32, u32),
+    label: (u32, u32),
+    outputs: (u32, u32),
+    bitmap: u32,
+}
+
+/// Above this many children a node finds a child by counting bits below its byte rather than by
+/// a scan: a node such as the one after `the ` has dozens of children when the knowledge file
+/// is large, and the scan would make each walk through it slower as facts are added.
+const SCAN_LIMIT: u32 = 8;
+
+/// A radix trie of byte strings, each with a pattern number.
+#[derive(Debug, Clone)]
+pub struct Trie {
+    nodes: Vec<Node>,
+    edge_bytes: Vec<u8>,
+    edge_nodes: Vec<u32>,
+    labels: Vec<u8>,
+    outputs: Vec<u32>,
+    /// For each node with more than [`SCAN_LIMIT`] children, a bit for each first byte of a
+    /// child's label.
+    bitmaps: Vec<[u64; 4]>,
+    /// The root's child for each first byte (`u32::MAX` when none).
+    root: Box<[u32; 256]>,
+    /// Most places in a text start no term; these bit sets answer most of them with a load or
+    /// three, however many terms there are, before any walk. `octs` has a bit for the hash of
+    /// the first eight bytes of each pattern at least that long, `quads` of the first four of
+    /// each pattern of four to seven bytes, `pairs` a bit for the first two bytes of each
+    /// shorter pattern (every pair after a one-byte pattern). The longer the prefix tested, the
+    /// fewer walks start only to fail a few bytes in, which matters when thousands of terms
+    /// share common beginnings (`the `, `nati`).
+    octs: Box<[u64]>,
+    quads: Box<[u64]>,
+    pairs: Box<[u64; 1024]>,
+}
+
+/// `octs` and `quads` hold 2^20 bits (128 KiB) each: a quarter full at 300,000 terms.
+const PREFIX_BITS: u32 = 20;
+
+fn prefix_hash(prefix: u64) -> usize {
+    (prefix.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - PREFIX_BITS)) as usize
+}
+
+fn test(bits: &[u64], hash: usize) -> bool {
+    bits[hash / 64] & (1 << (hash % 64)) != 0
+}
+
+fn set(bits: &mut [u64], hash: usize) {
+    bits[hash / 64] |= 1 << (hash % 64);
+}
+
+fn oct(bytes: &[u8]) -> Option<u64> {
+    Some(u64::from_le_bytes(bytes.get(..8)?.try_into().ok()?))
+}
+
+fn quad(bytes: &[u8]) -> Option<u64> {
+    Some(u64::from(u32::from_le_bytes(
+        bytes.get(..4)?.try_into().ok()?,
+    )))
+}
+
+/// The patterns hold more bytes than the trie can number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TooLarge;
+
+impl std::fmt::Display for TooLarge {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("more than 4 GiB of term text")
+    }
+}
+
+const NONE: u32 = u32::MAX;
+
+fn index(value: usize) -> Result<u32, TooLarge> {
+    u32::try_from(value)
+        .ok()
+        .filter(|&value| value != NONE)
+        .ok_or(TooLarge)
+}
+
+impl Trie {
+    /// Builds the trie. Pattern numbers are positions in `patterns`; a byte string given twice
+    /// ends at one node with both numbers, in order.
+    pub fn new(patterns: &[String]) -> Result<Trie, TooLarge> {
+        let mut order: Vec<u32> = (0..index(patterns.len())?).collect();
+        order.sort_by(|&a, &b| {
+            patterns[a as usize]
+                .as_bytes()
+                .cmp(patterns[b as usize].as_bytes())
+                .then(a.cmp(&b))
+        });
+        let bytes = |position: usize| patterns[order[position] as usize].as_bytes();
+        let mut trie = Trie {
+            nodes: Vec::new(),
+            edge_bytes: Vec::new(),
+            edge_nodes: Vec::new(),
+            labels: Vec::new(),
+            outputs: Vec::new(),
+            bitmaps: Vec::new(),
+            root: Box::new([NONE; 256]),
+            octs: vec![0; 1 << (PREFIX_BITS - 6)].into_boxed_slice(),
+            quads: vec![0; 1 << (PREFIX_BITS - 6)].into_boxed_slice(),
+            pairs: Box::new([0; 1024]),
+        };
+        for pattern in patterns.iter().map(String::as_bytes) {
+            if let Some(prefix) = oct(pattern) {
+                set(&mut trie.octs, prefix_hash(prefix));
+            } else if let Some(prefix) = quad(pattern) {
+                set(&mut trie.quads, prefix_hash(prefix));
+            } else {
+                match *pattern {
+                    [] => {}
+                    [first] => (0..=255u8).for_each(|second| trie.mark_pair(first, second)),
+                    [first, second, ..] => trie.mark_pair(first, second),
+                }
+            }
+        }
+        // Breadth first: each entry is a node already pushed, the range of sorted patterns
+        // below it, and the depth its label ends at. Every pattern in the range starts with the
+        // same `depth` bytes; those exactly `depth` long end at this node and sort first.
+        let mut queue = std::collections::VecDeque::new();
+        trie.nodes.push(Node {
+            edges: (0, 0),
+            label: (0, 0),
+            outputs: (0, 0),
+            bitmap: NONE,
+        });
+        queue.push_back((0usize, 0..patterns.len(), 0usize));
+        while let Some((node, range, depth)) = queue.pop_front() {
+            let mut position = range.start;
+            let outputs_start = trie.outputs.len();
+            while position < range.end && bytes(position).len() == depth {
+                trie.outputs.push(order[position]);
+                position += 1;
+            }
+            let edges_start = trie.edge_bytes.len();
+            while position < range.end {
+                let first = bytes(position)[depth];
+                let mut group_end = position + 1;
+                while group_end < range.end && bytes(group_end)[depth] == first {
+                    group_end += 1;
+                }
+                let (low, high) = (bytes(position), bytes(group_end - 1));
+                let shared = low
+                    .iter()
+                    .zip(high)
+                    .skip(depth)
+                    .take_while(|(a, b)| a == b)
+                    .count();
+                let label_start = trie.labels.len();
+                trie.labels.extend_from_slice(&low[depth..depth + shared]);
+                let child = trie.nodes.len();
+                trie.nodes.push(Node {
+                    edges: (0, 0),
+                    label: (index(label_start)?, index(trie.labels.len())?),
+                    outputs: (0, 0),
+                    bitmap: NONE,
+                });
+                trie.edge_bytes.push(first);
+                trie.edge_nodes.push(index(child)?);
+                if node == 0 {
+                    trie.root[usize::from(first)] = index(child)?;
+                }
+                queue.push_back((child, position..group_end, depth + shared));
+                position = group_end;
+            }
+            trie.nodes[node].edges = (index(edges_start)?, index(trie.edge_bytes.len())?);
+            if trie.edge_bytes.len() - edges_start > SCAN_LIMIT as usize {
+                let mut bits = [0u64; 4];
+                for &byte in &trie.edge_bytes[edges_start..] {
+                    bits[usize::from(byte / 64)] |= 1 << (byte % 64);
+                }
+                trie.nodes[node].bitmap = index(trie.bitmaps.len())?;
+                trie.bitmaps.push(bits);
+            }
+            trie.nodes[node].outputs = (index(outputs_start)?, index(trie.outputs.len())?);
+        }
+        Ok(trie)
+    }
+
+    fn mark_pair(&mut self, first: u8, second: u8) {
+        set(
+            &mut self.pairs[..],
+            usize::from(first) << 8 | usize::from(second),
+        );
+    }
+
+    /// The child of `node` whose label starts with `byte`, or `NONE`.
+    #[inline]
+    fn child(&self, node: &Node, byte: u8) -> u32 {
+        let (low, high) = (node.edges.0 as usize, node.edges.1 as usize);
+        if node.bitmap == NONE {
+            return self.edge_bytes[low..high]
+                .iter()
+                .position(|&edge| edge == byte)
+                .map_or(NONE, |offset| self.edge_nodes[low + offset]);
+        }
+        let bits = &self.bitmaps[node.bitmap as usize];
+        let (word, bit) = (usize::from(byte / 64), byte % 64);
+        if bits[word] & (1 << bit) == 0 {
+            return NONE;
+        }
+        let below = bits[..word].iter().map(|w| w.count_ones()).sum::<u32>()
+            + (bits[word] & ((1 << bit) - 1)).count_ones();
+        self.edge_nodes[low + below as usize]
+    }
+
+    /// Whether some pattern may start at `text[start]`: a cheap test before a walk.
+    #[inline]
+    pub fn may_start_at(&self, text: &[u8], start: usize) -> bool {
+        let rest = &text[start.min(text.len())..];
+        if oct(rest).is_some_and(|prefix| test(&self.octs, prefix_hash(prefix)))
+            || quad(rest).is_some_and(|prefix| test(&self.quads, prefix_hash(prefix)))
+        {
+            return true;
+        }
+        match *rest {
+            [first, second, ..] => {
+                let pair = usize::from(first) << 8 | usize::from(second);
+                test(&self.pairs[..], pair)
+            }
+            [first] => self.root[usize::from(first)] != NONE,
+            [] => false,
+        }
+    }
+
+    /// Calls `found(pattern, end)` for every pattern that `text[start..]` begins with, shortest
+    /// first (and, for equal patterns, in pattern order).
+    pub fn walk(&self, text: &[u8], start: usize, mut found: impl FnMut(u32, usize)) {
+        let Some(&first) = text.get(start) else {
+            return;
+        };
+        let mut child = self.root[usize::from(first)];
+        let mut position = start;
+        while child != NONE {
+            let node = self.nodes[child as usize];
+            let label = &self.labels[node.label.0 as usize..node.label.1 as usize];
+            // Byte by byte: most walks stop at the first or second byte, before a memcmp call
+            // would pay for itself.
+            let rest = &text[position..];
+            if rest.len() < label.len() || label.iter().zip(rest).any(|(a, b)| a != b) {
+                return;
+            }
+            position += label.len();
+            for &pattern in &self.outputs[node.outputs.0 as usize..node.outputs.1 as usize] {
+                found(pattern, position);
+            }
+            let Some(&next) = text.get(position) else {
+                return;
+            };
+            child = self.child(&node, next);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Trie;
+
+    fn walk(patterns: &[&str], text: &str, start: usize) -> Vec<(u32, usize)> {
+        let owned: Vec<String> = patterns.iter().map(|p| p.to_string()).collect();
+        let trie = Trie::new(&owned).unwrap();
+        let mut found = Vec::new();
+        trie.walk(text.as_bytes(), start, |pattern, end| {
+            found.push((pattern, end))
+        });
+        found
+    }
+
+    #[test]
+    fn finds_every_pattern_the_text_starts_with_shortest_first() {
+        let patterns = ["lachin corridor", "lachin", "la", "lachine", "corridor"];
+        assert_eq!(
+            walk(&patterns, "lachin corridor road", 0),
+            vec![(2, 2), (1, 6), (0, 15)]
+        );
+        assert_eq!(walk(&patterns, "the corridor", 4), vec![(4, 12)]);
+        assert_eq!(walk(&patterns, "lachi", 0), vec![(2, 2)]);
+        assert!(walk(&patterns, "x", 0).is_empty());
+        assert!(walk(&patterns, "", 0).is_empty());
+    }
+
+    #[test]
+    fn the_filters_let_through_every_place_a_pattern_starts() {
+        let owned: Vec<String> = ["lachin", "x", "ab"]
+            .iter()
+            .map(|p| p.to_string())
+            .collect();
+        let trie = Trie::new(&owned).unwrap();
+        let starts: Vec<usize> = (0..12)
+            .filter(|&start| trie.may_start_at(b"lachin xy ab", start))
+            .collect();
+        assert_eq!(starts, vec![0, 7, 10]);
+        assert!(!trie.may_start_at(b"lacx", 0));
+        assert!(trie.may_start_at(b"x", 0));
+        assert!(!trie.may_start_at(b"b", 0));
+
+        let owned: Vec<String> = ["peacekeepers", "peace", "un"]
+            .iter()
+            .map(|p| p.to_string())
+            .collect();
+        let trie = Trie::new(&owned).unwrap();
+        for text in ["peacekeepers", "peacekee", "peace talks", "un"] {
+            assert!(trie.may_start_at(text.as_bytes(), 0), "{text}");
+        }
+        assert!(!trie.may_start_at(b"pea", 0));
+    }
+
+    #[test]
+    fn a_node_with_many_children_finds_each_of_them() {
+        let patterns: Vec<String> = (b'a'..=b'z')
+            .map(|c| format!("the {}x", c as char))
+            .collect();
+        let refs: Vec<&str> = patterns.iter().map(String::as_str).collect();
+        for (number, pattern) in patterns.iter().enumerate() {
+            assert_eq!(walk(&refs, pattern, 0), vec![(number as u32, 6)]);
+        }
+        assert!(walk(&refs, "the 1x", 0).is_empty());
+    }
+
+    #[test]
+    fn equal_patterns_end_at_one_node_in_pattern_order() {
+        assert_eq!(
+            walk(&["war", "war", "wa"], "war", 0),
+            vec![(2, 2), (0, 3), (1, 3)]
+        );
+    }
+
+    #[test]
+    fn a_label_that_runs_past_the_text_does_not_match() {
+        assert!(walk(&["peacekeepers", "peacemakers"], "peace", 0).is_empty());
+        assert_eq!(
+            walk(&["peacekeepers", "peacemakers"], "peacemakers", 0),
+            vec![(1, 11)]
+        );
+    }
+
+    #[test]
+    fn multibyte_patterns_match_byte_for_byte() {
+        assert_eq!(walk(&["çağ", "ça"], "çağdaş", 0), vec![(1, 3), (0, 5)]);
+    }
+}
