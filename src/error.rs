@@ -43,6 +43,14 @@ impl SourceText {
         }
     }
 
+    /// Keeps only the first `len` bytes (a character boundary), freeing the rest; spans made
+    /// afterwards point into what is kept.
+    pub fn truncate(&mut self, len: usize) {
+        self.text.truncate(len);
+        self.text.shrink_to_fit();
+        self.line_starts = OnceLock::new();
+    }
+
     fn line_starts(&self) -> &[usize] {
         self.line_starts.get_or_init(|| {
             std::iter::once(0)

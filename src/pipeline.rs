@@ -157,13 +157,21 @@ pub fn render(options: &BuildOptions) -> Result<Rendered, Error> {
 
 /// Runs every stage from scratch, keeping what a later [`rebuild_briefs`] reuses.
 pub fn render_all(options: &BuildOptions) -> Result<Built, Error> {
-    let (parts, clock) = prepare(options)?;
+    let (parts, clock) = prepare(options, Bodies::Keep)?;
     finish(parts, clock).map_err(|failed| failed.0)
 }
 
 /// Every stage before the site is assembled: config, theme, content, knowledge, annotation,
 /// Markdown and the facts' notes.
-fn prepare(options: &BuildOptions) -> Result<(Parts, Clock), Error> {
+/// Whether the briefs' Markdown bodies are kept once rendered: `serve` re-renders briefs on
+/// later rebuilds, a build never reads them again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Bodies {
+    Keep,
+    Forget,
+}
+
+fn prepare(options: &BuildOptions, bodies: Bodies) -> Result<(Parts, Clock), Error> {
     let mut clock = Clock::new();
     let mut loaded = config::load(&options.root)?;
     if let Some(base_url) = &options.base_url {
@@ -188,7 +196,7 @@ fn prepare(options: &BuildOptions) -> Result<(Parts, Clock), Error> {
         || content::load(&options.root, options.drafts),
         || knowledge::load(&options.root, &config.knowledge, knowledge_named),
     );
-    let (corpus, knowledge) = Error::both(corpus, knowledge)?;
+    let (mut corpus, knowledge) = Error::both(corpus, knowledge)?;
     clock.lap("load");
     let mut extras: Vec<OutputFile> = theme
         .static_files
@@ -219,12 +227,27 @@ fn prepare(options: &BuildOptions) -> Result<(Parts, Clock), Error> {
         highlighter: &highlighter,
         links: &link_map,
     };
-    let html = render_briefs(
-        corpus.briefs.par_iter(),
-        &knowledge,
-        annotate_options,
-        render_options,
-    )?;
+    let html = match bodies {
+        Bodies::Keep => render_briefs(
+            corpus.briefs.par_iter(),
+            &knowledge,
+            annotate_options,
+            render_options,
+        )?,
+        // Each body is freed by the thread that rendered it, as soon as it is rendered, so
+        // the HTML of the briefs after it reuses its memory.
+        Bodies::Forget => collect_rendered(
+            corpus
+                .briefs
+                .par_iter_mut()
+                .map(|brief| {
+                    let html = render_brief(brief, &knowledge, annotate_options, render_options);
+                    brief.forget_body();
+                    html
+                })
+                .collect(),
+        )?,
+    };
     clock.lap("annotate+markdown");
     let notes_html: Vec<Arc<str>> = knowledge
         .facts
@@ -257,24 +280,38 @@ fn render_briefs<'a>(
     annotate_options: AnnotateOptions,
     render_options: RenderOptions,
 ) -> Result<Vec<BriefHtml>, Error> {
-    let results: Vec<Result<BriefHtml, Error>> = briefs
-        .map(|brief| {
-            let broken = links::check(brief, render_options.links, annotate_options.markdown);
-            let annotated = match annotate::annotate(brief, knowledge, annotate_options) {
-                Ok(_) if !broken.is_empty() => Err(Error::Many(broken)),
-                Err(error) if !broken.is_empty() => {
-                    Err(Error::Many(broken.into_iter().chain([error]).collect()))
-                }
-                result => result,
-            }?;
-            let rendered = markdown::render_brief(&annotated, render_options);
-            Ok(BriefHtml {
-                body_html: rendered.body_html,
-                footnotes: rendered.footnotes,
-                word_count: rendered.word_count,
-            })
-        })
-        .collect();
+    collect_rendered(
+        briefs
+            .map(|brief| render_brief(brief, knowledge, annotate_options, render_options))
+            .collect(),
+    )
+}
+
+/// Annotates and renders one brief, checking its links.
+fn render_brief(
+    brief: &content::Brief,
+    knowledge: &knowledge::KnowledgeBase,
+    annotate_options: AnnotateOptions,
+    render_options: RenderOptions,
+) -> Result<BriefHtml, Error> {
+    let broken = links::check(brief, render_options.links, annotate_options.markdown);
+    let annotated = match annotate::annotate(brief, knowledge, annotate_options) {
+        Ok(_) if !broken.is_empty() => Err(Error::Many(broken)),
+        Err(error) if !broken.is_empty() => {
+            Err(Error::Many(broken.into_iter().chain([error]).collect()))
+        }
+        result => result,
+    }?;
+    let rendered = markdown::render_brief(&annotated, render_options);
+    Ok(BriefHtml {
+        body_html: rendered.body_html,
+        footnotes: rendered.footnotes,
+        word_count: rendered.word_count,
+    })
+}
+
+/// The rendered briefs in order, or every brief's errors.
+fn collect_rendered(results: Vec<Result<BriefHtml, Error>>) -> Result<Vec<BriefHtml>, Error> {
     let mut errors = Vec::new();
     let html = results
         .into_iter()

@@ -13,6 +13,8 @@ mod urls;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use rayon::prelude::*;
+
 use crate::config::SiteConfig;
 use crate::content::Brief;
 use crate::date::Date;
@@ -101,22 +103,27 @@ pub fn assemble(
         .iter()
         .map(|r| Arc::new(card(&urls, r.brief)))
         .collect();
-    let mut pages = Vec::new();
     let shared = fact_shared(&urls, knowledge);
-    for (position, rendered) in order.iter().enumerate() {
-        let previous = cards.get(position + 1).cloned();
-        let next = position.checked_sub(1).map(|p| cards[p].clone());
-        let neighbours = Neighbours { previous, next };
-        pages.push(brief_page(
-            config,
-            &urls,
-            &shared,
-            notes_html,
-            rendered,
-            &cards[position],
-            neighbours,
-        ));
-    }
+    // In parallel, like the stages before: the pages then reuse the memory those stages'
+    // threads freed (a build has just dropped the briefs' bodies) instead of growing the heap.
+    let mut pages: Vec<Page> = order
+        .par_iter()
+        .enumerate()
+        .map(|(position, rendered)| {
+            let previous = cards.get(position + 1).cloned();
+            let next = position.checked_sub(1).map(|p| cards[p].clone());
+            let neighbours = Neighbours { previous, next };
+            brief_page(
+                config,
+                &urls,
+                &shared,
+                notes_html,
+                rendered,
+                &cards[position],
+                neighbours,
+            )
+        })
+        .collect();
 
     let first_index_page = pages.len();
     lists::index_pages(config, &urls, &cards, &mut pages);

@@ -8,14 +8,14 @@
 use std::collections::BTreeSet;
 use std::time::Instant;
 
-use super::{BuildOptions, Stats, assemble, dedupe_keep_last, generated_files, prepare};
+use super::{Bodies, BuildOptions, Stats, assemble, dedupe_keep_last, generated_files, prepare};
 use crate::error::Error;
 use crate::output::{self, Rendering};
 use crate::templates;
 
 /// Renders and writes the site; the output folder changes only if everything succeeded.
 pub fn build(options: &BuildOptions) -> Result<Stats, Error> {
-    let (parts, mut clock) = prepare(options)?;
+    let (parts, mut clock) = prepare(options, Bodies::Forget)?;
     let (mut site, counts) = assemble(&parts);
     clock.lap("site");
     let feeds = parts.renderer.render_feeds(&site)?;
