@@ -4,6 +4,7 @@
 #
 #   bash benches/compare.sh                 # 1,000 and 10,000 briefs
 #   SIZES="1000 10000 100000" RUNS=5 bash benches/compare.sh
+#   SIZES=100000 RUNS=1 WARMUP=0 bash benches/compare.sh   # one run each at 100,000
 #
 # For each size it writes the corpus once with ../shared/bench/gen_corpus.py (500 facts,
 # seed 42) into $WORK/corpus-<n>/ (default WORK=/tmp/briefing-bench), which holds the same
@@ -29,6 +30,7 @@ GEN="${GEN:-$ROOT/../shared/bench/gen_corpus.py}"
 WORK="${WORK:-/tmp/briefing-bench}"
 SIZES="${SIZES:-1000 10000}"
 RUNS="${RUNS:-5}"
+WARMUP="${WARMUP:-1}"
 FACTS="${FACTS:-500}"
 ZOLA="${ZOLA:-$(command -v zola || true)}"
 HUGO="${HUGO:-$(command -v hugo || true)}"
@@ -50,7 +52,7 @@ measure() {
   local name=$1 size=$2 dir=$3 command=$4
   local json="$WORK/$name-$size.json"
   echo "== $name, $size briefs" >&2
-  (cd "$dir" && hyperfine --style basic --warmup 1 --runs "$RUNS" \
+  (cd "$dir" && hyperfine --style basic --warmup "$WARMUP" --runs "$RUNS" \
     --prepare "rm -rf '$WORK/out' '$WORK/.briefing-spare-out'" --export-json "$json" "$command" >&2)
   rm -rf "$WORK/out" "$WORK/.briefing-spare-out"
   local rss

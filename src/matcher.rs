@@ -87,10 +87,7 @@ impl Matcher {
         let folded = Folded::new(text);
         let haystack = folded.text.as_bytes();
         let mut candidates = Vec::new();
-        let mut at = |start: usize| {
-            if !self.trie.may_start_at(haystack, start) {
-                return;
-            }
+        let mut walk_from = |start: usize| {
             self.trie.walk(haystack, start, |pattern, end| {
                 let original_start = folded.original(start);
                 let original_end = folded.original(end);
@@ -108,16 +105,35 @@ impl Matcher {
             });
         };
         match &folded.starts {
+            // ASCII: word by word. A word's first byte is the only place in it a mention can
+            // start, and the word itself says whether one may.
             None => {
-                let mut after_word_character = false;
-                for (start, byte) in haystack.iter().enumerate() {
-                    if !after_word_character {
-                        at(start);
+                let mut start = 0;
+                while start < haystack.len() {
+                    if haystack[start].is_ascii_alphanumeric() {
+                        let end = haystack[start..]
+                            .iter()
+                            .position(|byte| !byte.is_ascii_alphanumeric())
+                            .map_or(haystack.len(), |length| start + length);
+                        if self.trie.may_start_with_word(&haystack[start..end]) {
+                            walk_from(start);
+                        }
+                        start = end;
+                    } else {
+                        if self.trie.may_start_with_word(&[]) {
+                            walk_from(start);
+                        }
+                        start += 1;
                     }
-                    after_word_character = byte.is_ascii_alphanumeric();
                 }
             }
-            Some(starts) => starts.iter().for_each(|&start| at(start)),
+            Some(starts) => {
+                for &start in starts {
+                    if self.trie.may_start_at(haystack, start) {
+                        walk_from(start);
+                    }
+                }
+            }
         }
         // Walks report the shortest term first, and in folded text two starts can map to one
         // original start; a stable sort puts the longest first and keeps pattern order.

@@ -36,41 +36,44 @@ pub struct Trie {
     bitmaps: Vec<[u64; 4]>,
     /// The root's child for each first byte (`u32::MAX` when none).
     root: Box<[u32; 256]>,
-    /// Most places in a text start no term; these bit sets answer most of them with a load or
-    /// three, however many terms there are, before any walk. `octs` has a bit for the hash of
-    /// the first eight bytes of each pattern at least that long, `quads` of the first four of
-    /// each pattern of four to seven bytes, `pairs` a bit for the first two bytes of each
-    /// shorter pattern (every pair after a one-byte pattern). The longer the prefix tested, the
-    /// fewer walks start only to fail a few bytes in, which matters when thousands of terms
-    /// share common beginnings (`the `, `nati`).
-    octs: Box<[u64]>,
-    quads: Box<[u64]>,
-    pairs: Box<[u64; 1024]>,
+    /// A bit for the hashed first word of each pattern (see [`first_word_key`]): a text's
+    /// word can start a pattern only if it is that pattern's first word, so most places in a
+    /// text are turned away with one load, however many terms there are and however many of
+    /// them share their first letters.
+    first_words: Box<[u64]>,
 }
 
-/// `octs` and `quads` hold 2^20 bits (128 KiB) each: a quarter full at 300,000 terms.
-const PREFIX_BITS: u32 = 20;
+/// `first_words` holds 2^20 bits (128 KiB): a quarter full at 300,000 terms.
+const KEY_BITS: u32 = 20;
 
-fn prefix_hash(prefix: u64) -> usize {
-    (prefix.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - PREFIX_BITS)) as usize
+/// The hashed first word of `bytes`: the bytes before the first one that is not an ASCII
+/// letter or digit, by their first eight bytes and their length (9 standing for longer).
+/// Where a pattern matches on whole words, the text's first word there is the pattern's: the
+/// pattern's own first non-word byte is in the text too, or the pattern is one word and the
+/// byte after it in the text is not a letter or digit (an ASCII one, or the start of a
+/// non-ASCII character, which this counts as a word's end on both sides alike).
+fn first_word_key(bytes: &[u8]) -> usize {
+    let length = bytes
+        .iter()
+        .take(9)
+        .position(|byte| !byte.is_ascii_alphanumeric())
+        .unwrap_or(bytes.len().min(9));
+    word_key(&bytes[..length])
 }
 
-fn test(bits: &[u64], hash: usize) -> bool {
-    bits[hash / 64] & (1 << (hash % 64)) != 0
-}
-
-fn set(bits: &mut [u64], hash: usize) {
-    bits[hash / 64] |= 1 << (hash % 64);
-}
-
-fn oct(bytes: &[u8]) -> Option<u64> {
-    Some(u64::from_le_bytes(bytes.get(..8)?.try_into().ok()?))
-}
-
-fn quad(bytes: &[u8]) -> Option<u64> {
-    Some(u64::from(u32::from_le_bytes(
-        bytes.get(..4)?.try_into().ok()?,
-    )))
+/// [`first_word_key`] of a text whose first word is `word` (of any length).
+#[inline]
+fn word_key(word: &[u8]) -> usize {
+    let prefix = match word.get(..8) {
+        Some(eight) => u64::from_le_bytes(eight.try_into().unwrap_or_default()),
+        None => {
+            let mut prefix = [0u8; 8];
+            prefix[..word.len()].copy_from_slice(word);
+            u64::from_le_bytes(prefix)
+        }
+    };
+    let key = prefix ^ (word.len().min(9) as u64) << 59;
+    (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - KEY_BITS)) as usize
 }
 
 /// The patterns hold more bytes than the trie can number.
@@ -112,22 +115,11 @@ impl Trie {
             outputs: Vec::new(),
             bitmaps: Vec::new(),
             root: Box::new([NONE; 256]),
-            octs: vec![0; 1 << (PREFIX_BITS - 6)].into_boxed_slice(),
-            quads: vec![0; 1 << (PREFIX_BITS - 6)].into_boxed_slice(),
-            pairs: Box::new([0; 1024]),
+            first_words: vec![0; 1 << (KEY_BITS - 6)].into_boxed_slice(),
         };
-        for pattern in patterns.iter().map(String::as_bytes) {
-            if let Some(prefix) = oct(pattern) {
-                set(&mut trie.octs, prefix_hash(prefix));
-            } else if let Some(prefix) = quad(pattern) {
-                set(&mut trie.quads, prefix_hash(prefix));
-            } else {
-                match *pattern {
-                    [] => {}
-                    [first] => (0..=255u8).for_each(|second| trie.mark_pair(first, second)),
-                    [first, second, ..] => trie.mark_pair(first, second),
-                }
-            }
+        for pattern in patterns {
+            let key = first_word_key(pattern.as_bytes());
+            trie.first_words[key / 64] |= 1 << (key % 64);
         }
         // Breadth first: each entry is a node already pushed, the range of sorted patterns
         // below it, and the depth its label ends at. Every pattern in the range starts with the
@@ -192,13 +184,6 @@ impl Trie {
         Ok(trie)
     }
 
-    fn mark_pair(&mut self, first: u8, second: u8) {
-        set(
-            &mut self.pairs[..],
-            usize::from(first) << 8 | usize::from(second),
-        );
-    }
-
     /// The child of `node` whose label starts with `byte`, or `NONE`.
     #[inline]
     fn child(&self, node: &Node, byte: u8) -> u32 {
@@ -222,20 +207,19 @@ impl Trie {
     /// Whether some pattern may start at `text[start]`: a cheap test before a walk.
     #[inline]
     pub fn may_start_at(&self, text: &[u8], start: usize) -> bool {
-        let rest = &text[start.min(text.len())..];
-        if oct(rest).is_some_and(|prefix| test(&self.octs, prefix_hash(prefix)))
-            || quad(rest).is_some_and(|prefix| test(&self.quads, prefix_hash(prefix)))
-        {
-            return true;
-        }
-        match *rest {
-            [first, second, ..] => {
-                let pair = usize::from(first) << 8 | usize::from(second);
-                test(&self.pairs[..], pair)
-            }
-            [first] => self.root[usize::from(first)] != NONE,
-            [] => false,
-        }
+        self.has_key(first_word_key(&text[start.min(text.len())..]))
+    }
+
+    /// [`Trie::may_start_at`] for a place where the text's first word (ASCII letters and
+    /// digits up to the next other byte) is `word`, which the caller has already found.
+    #[inline]
+    pub fn may_start_with_word(&self, word: &[u8]) -> bool {
+        self.has_key(word_key(word))
+    }
+
+    #[inline]
+    fn has_key(&self, key: usize) -> bool {
+        self.first_words[key / 64] & (1 << (key % 64)) != 0
     }
 
     /// Calls `found(pattern, end)` for every pattern that `text[start..]` begins with, shortest
@@ -304,7 +288,8 @@ mod tests {
         let starts: Vec<usize> = (0..12)
             .filter(|&start| trie.may_start_at(b"lachin xy ab", start))
             .collect();
-        assert_eq!(starts, vec![0, 7, 10]);
+        // `xy` is not the word `x`, so no walk starts there.
+        assert_eq!(starts, vec![0, 10]);
         assert!(!trie.may_start_at(b"lacx", 0));
         assert!(trie.may_start_at(b"x", 0));
         assert!(!trie.may_start_at(b"b", 0));
@@ -314,10 +299,16 @@ mod tests {
             .map(|p| p.to_string())
             .collect();
         let trie = Trie::new(&owned).unwrap();
-        for text in ["peacekeepers", "peacekee", "peace talks", "un"] {
+        for text in ["peacekeepers", "peace talks", "un", "un.", "un\u{2014}x"] {
             assert!(trie.may_start_at(text.as_bytes(), 0), "{text}");
         }
-        assert!(!trie.may_start_at(b"pea", 0));
+        for text in ["peacekee", "pea", "peacemakers", "unless"] {
+            assert!(!trie.may_start_at(text.as_bytes(), 0), "{text}");
+        }
+        assert!(trie.may_start_with_word(b"peacekeepers"));
+        assert!(trie.may_start_with_word(b"un"));
+        assert!(!trie.may_start_with_word(b"unless"));
+        assert!(!trie.may_start_with_word(b""));
     }
 
     #[test]
