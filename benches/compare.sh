@@ -31,6 +31,9 @@ WORK="${WORK:-/tmp/briefing-bench}"
 SIZES="${SIZES:-1000 10000}"
 RUNS="${RUNS:-5}"
 WARMUP="${WARMUP:-1}"
+# KEEP_OUTPUT=1 times repeat builds instead: each tool builds into its own output folder as the
+# last run left it (the warm-up run fills it), as an author who rebuilds all day does.
+KEEP_OUTPUT="${KEEP_OUTPUT:-0}"
 FACTS="${FACTS:-500}"
 ZOLA="${ZOLA:-$(command -v zola || true)}"
 HUGO="${HUGO:-$(command -v hugo || true)}"
@@ -51,10 +54,16 @@ RESULTS="$WORK/results.tsv"
 measure() {
   local name=$1 size=$2 dir=$3 command=$4
   local json="$WORK/$name-$size.json"
+  local prepare="rm -rf '$WORK/out' '$WORK/.briefing-spare-out'"
+  if [ "$KEEP_OUTPUT" = 1 ]; then
+    prepare="true"
+  fi
   echo "== $name, $size briefs" >&2
   (cd "$dir" && hyperfine --style basic --warmup "$WARMUP" --runs "$RUNS" \
-    --prepare "rm -rf '$WORK/out' '$WORK/.briefing-spare-out'" --export-json "$json" "$command" >&2)
-  rm -rf "$WORK/out" "$WORK/.briefing-spare-out"
+    --prepare "$prepare" --export-json "$json" "$command" >&2)
+  if [ "$KEEP_OUTPUT" != 1 ]; then
+    rm -rf "$WORK/out" "$WORK/.briefing-spare-out"
+  fi
   local rss
   rss=$(cd "$dir" && /usr/bin/time -f '%M' bash -c "$command >/dev/null 2>&1" 2>&1 | tail -1)
   python3 - "$json" "$name" "$size" "$rss" >> "$RESULTS" <<'EOF'
@@ -77,6 +86,9 @@ for size in $SIZES; do
   fi
   if [ -n "$ZOLA" ]; then
     measure zola "$size" "$corpus/zola" "$ZOLA build --output-dir $WORK/out --force"
+  fi
+  if [ "$KEEP_OUTPUT" = 1 ]; then
+    rm -rf "$WORK/out" "$WORK/.briefing-spare-out"
   fi
 done
 

@@ -2,9 +2,9 @@
 //!
 //! Steps: parse the YAML strictly, check each fact (id shape, non-empty terms, http(s) sources,
 //! a window whose start is not after its end), check across facts (unique ids, no term claimed
-//! by two facts), then build the one term automaton every brief is scanned with. All problems in
-//! the file are reported together. This stage owns [`Fact`] and the [`Matcher`] it builds; it
-//! knows nothing about briefs.
+//! by two facts), then build the one term trie every brief is scanned with. All problems in the
+//! file are reported together. This stage owns [`Fact`] and the [`Matcher`] it builds; it knows
+//! nothing about briefs.
 
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -92,7 +92,7 @@ impl Fact {
     }
 }
 
-/// Every fact in file order, an index by id, and the term automaton over all of them.
+/// Every fact in file order, an index by id, and the term trie over all of them.
 #[derive(Debug, Clone)]
 pub struct KnowledgeBase {
     pub facts: Vec<Fact>,
@@ -108,7 +108,7 @@ impl KnowledgeBase {
 
     /// A knowledge base with no facts, for sites without a knowledge file.
     pub fn empty() -> KnowledgeBase {
-        build(Vec::new()).expect("an empty automaton always builds")
+        build(Vec::new()).expect("an empty trie always builds")
     }
 }
 
