@@ -19,16 +19,10 @@ use briefing::markdown::{self, RenderOptions};
 use briefing::output;
 use briefing::pipeline::{self, BuildOptions};
 
-/// A target: takes any bytes, returns normally or panics (a finding).
+/// A target: takes any bytes, returns normally or panics (a finding). Each has a harness binary
+/// in `fuzz/afl/src/bin/`, a test in `tests/integration/fuzz.rs` and a corpus folder, all named
+/// `front_matter`, `knowledge`, `annotate` or `pipeline`.
 pub type Target = fn(&[u8]);
-
-/// Every target by name, in the order the smoke test runs them.
-pub const TARGETS: &[(&str, Target)] = &[
-    ("front_matter", front_matter),
-    ("knowledge", knowledge_file),
-    ("annotate", annotate_text),
-    ("pipeline", one_brief_site),
-];
 
 /// Separates the sections of a multi-part input (terms and body; the files of a site). A line
 /// of its own, so that mutations of the text rarely create or destroy one by accident.

@@ -25,33 +25,52 @@ fn mutants(name: &str) -> usize {
     }
 }
 
+// One test per target, so that they run in parallel and a failure names its target.
 #[test]
-fn fuzz_targets_do_not_panic_on_corpus_and_mutants() {
+fn front_matter_survives_corpus_and_mutants() {
+    replay("front_matter", targets::front_matter);
+}
+
+#[test]
+fn knowledge_survives_corpus_and_mutants() {
+    replay("knowledge", targets::knowledge_file);
+}
+
+#[test]
+fn annotate_survives_corpus_and_mutants() {
+    replay("annotate", targets::annotate_text);
+}
+
+#[test]
+fn pipeline_survives_corpus_and_mutants() {
+    replay("pipeline", targets::one_brief_site);
+}
+
+/// Runs `target` on every file of `fuzz/corpus/<name>/`, then on [`mutants`] of them.
+fn replay(name: &str, target: targets::Target) {
     let fuzz = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz");
     let dictionary = load_dictionary(&fuzz.join("briefing.dict"));
     assert!(dictionary.len() > 50, "fuzz/briefing.dict lost its tokens");
+    let corpus = load_corpus(&fuzz.join("corpus").join(name));
+    assert!(!corpus.is_empty(), "fuzz/corpus/{name}/ is empty");
     let mut failures = Vec::new();
-    for (name, target) in targets::TARGETS {
-        let corpus = load_corpus(&fuzz.join("corpus").join(name));
-        assert!(!corpus.is_empty(), "fuzz/corpus/{name}/ is empty");
-        for (path, input) in &corpus {
-            if let Some(message) = panics(*target, input) {
-                failures.push(format!("{name}: {message} on {}", path.display()));
-            }
-        }
-        let inputs: Vec<&[u8]> = corpus.iter().map(|(_, input)| input.as_slice()).collect();
-        let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
-        for _ in 0..mutants(name) {
-            let mutant = mutate(&mut rng, &inputs, &dictionary);
-            if let Some(message) = panics(*target, &mutant) {
-                failures.push(format!(
-                    "{name}: {message} on mutant {:?}",
-                    String::from_utf8_lossy(&mutant)
-                ));
-            }
+    for (path, input) in &corpus {
+        if let Some(message) = panics(target, input) {
+            failures.push(format!("{message} on {}", path.display()));
         }
     }
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    let inputs: Vec<&[u8]> = corpus.iter().map(|(_, input)| input.as_slice()).collect();
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    for _ in 0..mutants(name) {
+        let mutant = mutate(&mut rng, &inputs, &dictionary);
+        if let Some(message) = panics(target, &mutant) {
+            failures.push(format!(
+                "{message} on mutant {:?}",
+                String::from_utf8_lossy(&mutant)
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{name}:\n{}", failures.join("\n"));
 }
 
 /// The panic message, if `target` panics on `input`.
