@@ -1,18 +1,17 @@
-//! The fuzz targets: each takes arbitrary bytes, feeds them to one part of briefing, and returns
-//! a signature of what happened (which error, or the shape of the result). A target must never
-//! panic; the engine treats any panic as a finding. The signature is the engine's only feedback:
-//! an input that yields a signature not seen before is kept for further mutation, so inputs that
-//! reach new errors or new shapes of output breed.
+//! The fuzz targets: each takes arbitrary bytes and feeds them to one part of briefing. A target
+//! must never panic, whatever the input: bad input is an `Error` with a position, and the
+//! targets also assert the invariants the output stage relies on (every derived path stays
+//! inside the output folder; matches fall on character boundaries). A panic is a finding.
 //!
-//! Shared by `examples/fuzz.rs` (long runs by hand) and the integration tests (a short smoke run
-//! in `cargo test`), through `#[path]` modules, so both run exactly the same code.
+//! Shared, through `#[path]` modules, by the AFL++ harnesses in `fuzz/afl/` (coverage-guided
+//! long runs by hand) and the smoke test in `cargo test` (`tests/integration/fuzz.rs`), so both
+//! run exactly the same code.
 
-use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::Path;
 
 use briefing::annotate::{self, AnnotateOptions};
 use briefing::content;
-use briefing::error::{Error, SourceText};
+use briefing::error::SourceText;
 use briefing::highlight::Highlighter;
 use briefing::knowledge;
 use briefing::links::LinkMap;
@@ -20,21 +19,10 @@ use briefing::markdown::{self, RenderOptions};
 use briefing::output;
 use briefing::pipeline::{self, BuildOptions};
 
-/// A target: bytes in, signature out.
-pub type Target = fn(&[u8]) -> u64;
-
-/// Every target by name, in the order the smoke test runs them.
-pub const TARGETS: &[(&str, Target)] = &[
-    ("front_matter", front_matter),
-    ("knowledge", knowledge_file),
-    ("annotate", annotate_text),
-    ("pipeline", one_brief_site),
-];
-
-/// The target called `name`.
-pub fn target(name: &str) -> Option<Target> {
-    TARGETS.iter().find(|(n, _)| *n == name).map(|(_, t)| *t)
-}
+/// A target: takes any bytes, returns normally or panics (a finding). Each has a harness binary
+/// in `fuzz/afl/src/bin/`, a test in `tests/integration/fuzz.rs` and a corpus folder, all named
+/// `front_matter`, `knowledge`, `annotate` or `pipeline`.
+pub type Target = fn(&[u8]);
 
 /// Separates the sections of a multi-part input (terms and body; the files of a site). A line
 /// of its own, so that mutations of the text rarely create or destroy one by accident.
@@ -44,28 +32,8 @@ fn text(data: &[u8]) -> String {
     String::from_utf8_lossy(data).into_owned()
 }
 
-fn hash(value: impl Hash) -> u64 {
-    let mut hasher = DefaultHasher::new();
-    value.hash(&mut hasher);
-    hasher.finish()
-}
-
-/// The kind of an error, without what varies from input to input (positions, quoted values),
-/// so that each distinct message counts once.
-fn error_kind(error: &Error) -> String {
-    if let Error::Many(list) = error {
-        return list.iter().map(error_kind).collect::<Vec<_>>().join("|");
-    }
-    let report = error.to_string();
-    let head = report.split(['`', '"', '\'']).next().unwrap_or("");
-    head.chars()
-        .filter(|c| !c.is_ascii_digit())
-        .take(48)
-        .collect()
-}
-
 /// Front matter split and parse: a whole brief file.
-pub fn front_matter(data: &[u8]) -> u64 {
+pub fn front_matter(data: &[u8]) {
     let source = SourceText::new("content/briefs/fuzz.md", text(data));
     match content::parse_brief(source) {
         Ok(brief) => {
@@ -76,31 +44,15 @@ pub fn front_matter(data: &[u8]) -> u64 {
                 .iter()
                 .all(|(tag, _)| output::check_path(&format!("tags/{tag}/index.html")).is_ok());
             assert!(slug_ok && tags_ok, "unsafe path from {:?}", brief.slug);
-            let meta = &brief.meta;
-            hash((
-                (1, brief.tags.len().min(4), brief.body().is_empty()),
-                (
-                    meta.image.is_some(),
-                    meta.source_url.is_some(),
-                    meta.summary.is_some(),
-                ),
-                (
-                    meta.updated.is_some(),
-                    meta.draft,
-                    meta.context,
-                    meta.slug.is_some(),
-                ),
-            ))
         }
         Err(error) => {
             let _ = error.report();
-            hash((2, error_kind(&error)))
         }
     }
 }
 
 /// Knowledge file parse and checks.
-pub fn knowledge_file(data: &[u8]) -> u64 {
+pub fn knowledge_file(data: &[u8]) {
     match knowledge::parse(SourceText::new("content/knowledge.yaml", text(data))) {
         Ok(kb) => {
             for fact in &kb.facts {
@@ -110,19 +62,16 @@ pub fn knowledge_file(data: &[u8]) -> u64 {
                     fact.id
                 );
             }
-            let terms: usize = kb.facts.iter().map(|f| f.terms.len()).sum();
-            hash((1, kb.facts.len().min(4), terms.min(8)))
         }
         Err(error) => {
             let _ = error.report();
-            hash((2, error_kind(&error)))
         }
     }
 }
 
 /// The matcher and the annotate and Markdown stages on arbitrary prose and terms: the input is
 /// `term|term|...` lines (one line per fact), [`SEPARATOR`], then a Markdown body.
-pub fn annotate_text(data: &[u8]) -> u64 {
+pub fn annotate_text(data: &[u8]) {
     let input = text(data);
     let (terms, body) = input.split_once(SEPARATOR).unwrap_or(("", &input));
     let mut seen = std::collections::BTreeSet::new();
@@ -143,7 +92,10 @@ pub fn annotate_text(data: &[u8]) -> u64 {
     }
     let kb = match knowledge::parse(SourceText::new("k.yaml", yaml)) {
         Ok(kb) => kb,
-        Err(error) => return hash((3, error_kind(&error))),
+        Err(error) => {
+            let _ = error.report();
+            return;
+        }
     };
     let mentions = kb.matcher.find(body);
     for found in &mentions {
@@ -153,9 +105,11 @@ pub fn annotate_text(data: &[u8]) -> u64 {
     let file = format!("---\ntitle: T\ndate: 2022-08-04\n---\n{body}");
     let brief = match content::parse_brief(SourceText::new("content/briefs/x.md", file)) {
         Ok(brief) => brief,
-        Err(error) => return hash((4, error_kind(&error))),
+        Err(error) => {
+            let _ = error.report();
+            return;
+        }
     };
-    let mut signature = Vec::new();
     for smart in [true, false] {
         let options = AnnotateOptions {
             max_per_brief: 3,
@@ -170,20 +124,13 @@ pub fn annotate_text(data: &[u8]) -> u64 {
                     highlighter: highlighter(),
                     links: &links,
                 };
-                let rendered = markdown::render_brief(&annotated, render);
-                signature.push((
-                    annotated.footnotes.len().min(6),
-                    annotated.mentions.len().min(6),
-                    rendered.body_html.contains("fn-ref"),
-                ));
+                markdown::render_brief(&annotated, render);
             }
             Err(error) => {
                 let _ = error.report();
-                signature.push((99, error_kind(&error).len(), false));
             }
         }
     }
-    hash((5, mentions.len().min(8), signature))
 }
 
 /// One highlighter for every input: loading syntect's definitions takes longer than the rest
@@ -196,7 +143,7 @@ fn highlighter() -> &'static Highlighter {
 /// The whole pipeline on a one-brief site: the brief file, [`SEPARATOR`], the knowledge file,
 /// and optionally [`SEPARATOR`] `site.yaml` and [`SEPARATOR`] a `brief.html` template that
 /// replaces the default theme's.
-pub fn one_brief_site(data: &[u8]) -> u64 {
+pub fn one_brief_site(data: &[u8]) {
     let input = text(data);
     let mut parts = input.splitn(4, SEPARATOR);
     let brief = parts.next().unwrap_or("");
@@ -233,15 +180,9 @@ pub fn one_brief_site(data: &[u8]) -> u64 {
                     file.path
                 );
             }
-            hash((
-                1,
-                rendered.stats.notes_attached.min(6),
-                rendered.files.len(),
-            ))
         }
         Err(error) => {
             let _ = error.report();
-            hash((2, error_kind(&error)))
         }
     }
 }
