@@ -31,7 +31,7 @@ WORK="${WORK:-/tmp/briefing-bench}"
 SIZES="${SIZES:-1000 10000}"
 RUNS="${RUNS:-5}"
 WARMUP="${WARMUP:-1}"
-# KEEP_OUTPUT=1 times repeat builds instead: each tool builds into its own output folder as the
+# KEEP_OUTPUT=1 times repeat builds instead: each tool builds into the output folder as its own
 # last run left it (the warm-up run fills it), as an author who rebuilds all day does.
 KEEP_OUTPUT="${KEEP_OUTPUT:-0}"
 FACTS="${FACTS:-500}"
@@ -56,14 +56,14 @@ measure() {
   local json="$WORK/$name-$size.json"
   local prepare="rm -rf '$WORK/out' '$WORK/.briefing-spare-out'"
   if [ "$KEEP_OUTPUT" = 1 ]; then
+    # Each tool starts from an empty folder; its warm-up run fills it for the timed runs.
+    rm -rf "$WORK/out" "$WORK/.briefing-spare-out"
     prepare="true"
   fi
   echo "== $name, $size briefs" >&2
   (cd "$dir" && hyperfine --style basic --warmup "$WARMUP" --runs "$RUNS" \
     --prepare "$prepare" --export-json "$json" "$command" >&2)
-  if [ "$KEEP_OUTPUT" != 1 ]; then
-    rm -rf "$WORK/out" "$WORK/.briefing-spare-out"
-  fi
+  rm -rf "$WORK/out" "$WORK/.briefing-spare-out"
   local rss
   rss=$(cd "$dir" && /usr/bin/time -f '%M' bash -c "$command >/dev/null 2>&1" 2>&1 | tail -1)
   python3 - "$json" "$name" "$size" "$rss" >> "$RESULTS" <<'EOF'
@@ -86,9 +86,6 @@ for size in $SIZES; do
   fi
   if [ -n "$ZOLA" ]; then
     measure zola "$size" "$corpus/zola" "$ZOLA build --output-dir $WORK/out --force"
-  fi
-  if [ "$KEEP_OUTPUT" = 1 ]; then
-    rm -rf "$WORK/out" "$WORK/.briefing-spare-out"
   fi
 done
 
