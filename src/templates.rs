@@ -240,34 +240,28 @@ impl Renderer {
         self.render_one(page.template, &self.page_context(shared, page)?)
     }
 
-    /// Every feed of `site`, in order, with no page kept: each entry is rendered from its
-    /// brief page's context, as [`Renderer::render`] does.
-    pub fn render_feeds(&self, site: &Site) -> Result<Vec<Arc<str>>, Error> {
-        let shared = shared_context(site);
-        let mut pages: Vec<usize> = site
-            .feeds
-            .iter()
-            .flat_map(|feed| feed.entry_pages.iter().copied())
-            .collect();
-        pages.sort_unstable();
-        pages.dedup();
-        let entries: Vec<Result<(usize, Arc<str>), Error>> = pages
-            .par_iter()
-            .map(|&index| {
-                let context = self.page_context(&shared, &site.pages[index])?;
-                Ok((index, self.render_one(FEED_ENTRY, &context)?.into()))
-            })
-            .collect();
-        let entries: HashMap<usize, Arc<str>> = gather(entries)?.into_iter().collect();
-        let feeds: Vec<Result<Arc<str>, Error>> = site
-            .feeds
-            .par_iter()
-            .map(|feed| self.render_feed(&shared, feed, |page| entries.get(&page)))
-            .collect();
-        gather(feeds)
+    /// Feed `index` of `site`, for a build that writes each feed as soon as it is rendered:
+    /// each entry is rendered from its brief page's context, as [`Renderer::render`] does.
+    pub fn render_feed_alone(
+        &self,
+        shared: &Context,
+        site: &Site,
+        index: usize,
+    ) -> Result<String, Error> {
+        let feed = &site.feeds[index];
+        let mut entries = HashMap::new();
+        for &page in &feed.entry_pages {
+            let context = self.page_context(shared, &site.pages[page])?;
+            entries.insert(
+                page,
+                Arc::<str>::from(self.render_one(FEED_ENTRY, &context)?),
+            );
+        }
+        Ok(self
+            .render_feed(shared, feed, |page| entries.get(&page))?
+            .to_string())
     }
 
-    /// A feed, its entries' content taken from `entry_text(page index)`.
     fn render_feed<'t>(
         &self,
         shared: &Context,

@@ -18,34 +18,43 @@ pub fn build(options: &BuildOptions) -> Result<Stats, Error> {
     let (parts, mut clock) = prepare(options, Bodies::Forget)?;
     let (mut site, counts) = assemble(&parts);
     clock.lap("site");
-    let feeds = parts.renderer.render_feeds(&site)?;
-    let mut files = generated_files(&mut site, &feeds, &parts.extras);
-    drop(feeds);
-    // As in `render`: a file of the site's static/ wins over a generated one, a page included.
+    // Feeds are rendered like pages, while they are written, not held beforehand: 14 MB of
+    // feed text at 10,000 briefs. Each renders its own entries.
+    let mut files = generated_files(&mut site, &[], &parts.extras);
+    // As in `render`: a file of the site's static/ wins over a generated one, a page or a
+    // feed included.
     dedupe_keep_last(&mut files);
     let taken: BTreeSet<&str> = files.iter().map(|file| file.path.as_str()).collect();
     let pages: Vec<usize> = (0..site.pages.len())
         .filter(|&index| !taken.contains(site.pages[index].path.as_str()))
         .collect();
-    clock.lap("feeds");
+    let feeds: Vec<usize> = (0..site.feeds.len())
+        .filter(|&index| !taken.contains(site.feeds[index].path.as_str()))
+        .collect();
+    clock.lap("files");
 
     let shared = templates::shared_context(&site);
     let render = |at: usize| -> Result<Vec<u8>, Error> {
-        let page = &site.pages[pages[at]];
-        Ok(parts
-            .renderer
-            .render_page_alone(&shared, page)?
-            .into_bytes())
+        let text = match pages.get(at) {
+            Some(&page) => parts
+                .renderer
+                .render_page_alone(&shared, &site.pages[page])?,
+            None => parts
+                .renderer
+                .render_feed_alone(&shared, &site, feeds[at - pages.len()])?,
+        };
+        Ok(text.into_bytes())
     };
     let rendering = Rendering {
         paths: pages
             .iter()
             .map(|&index| site.pages[index].path.clone())
+            .chain(feeds.iter().map(|&index| site.feeds[index].path.clone()))
             .collect(),
         render: &render,
     };
     let start = Instant::now();
-    let written = files.len() + pages.len();
+    let written = files.len() + pages.len() + feeds.len();
     output::write_site_with(&options.output, &files, Some(rendering))?;
     let mut stats = Stats {
         files: written,
