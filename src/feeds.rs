@@ -59,7 +59,7 @@ pub fn build(
     config: &SiteConfig,
     urls: &Urls,
     newest_first: &[&RenderedBrief],
-    cards: &[std::sync::Arc<BriefCard>],
+    cards: &[crate::views::Prepared<BriefCard>],
 ) -> Vec<Feed> {
     let limit = if config.feed_limit == 0 {
         usize::MAX
@@ -131,7 +131,7 @@ fn feed(
     head: FeedHead,
     urls: &Urls,
     newest_first: &[&RenderedBrief],
-    cards: &[std::sync::Arc<BriefCard>],
+    cards: &[crate::views::Prepared<BriefCard>],
     positions: &[usize],
 ) -> Feed {
     let entries: Vec<FeedEntry> = positions

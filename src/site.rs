@@ -24,8 +24,8 @@ use crate::markdown::{RenderedBrief, RenderedFootnote};
 use crate::metadata;
 use crate::publish;
 use crate::views::{
-    BriefCard, BriefView, FactLink, FootnoteView, ImageView, PageData, PageMeta, SiteView,
-    SourceView, TagLink, WindowView,
+    BriefCard, BriefView, FactLink, FootnoteView, ImageView, PageData, PageMeta, Prepared,
+    SiteView, SourceView, TagLink, WindowView,
 };
 
 pub(crate) use lists::{fact_pages_of, page_count};
@@ -70,7 +70,7 @@ pub struct Layout {
     /// `position[i]`: where corpus brief `i` sits in date order, newest first.
     pub position: Vec<usize>,
     /// Each brief's card, by position.
-    pub cards: Vec<Arc<BriefCard>>,
+    pub cards: Vec<Prepared<BriefCard>>,
     pub first_index_page: usize,
     /// `fact_pages[i]`: fact `i`'s first page; the rest follow it.
     pub fact_pages: Vec<usize>,
@@ -99,9 +99,9 @@ pub fn assemble(
         (b.meta.date, &a.slug).cmp(&(a.meta.date, &b.slug))
     });
     let order: Vec<&RenderedBrief> = newest_first.iter().map(|&i| &briefs[i]).collect();
-    let cards: Vec<Arc<BriefCard>> = order
+    let cards: Vec<Prepared<BriefCard>> = order
         .iter()
-        .map(|r| Arc::new(card(&urls, r.brief)))
+        .map(|r| Prepared::new(card(&urls, r.brief)))
         .collect();
     let shared = fact_shared(&urls, knowledge);
     // In parallel, like the stages before: the pages then reuse the memory those stages'
@@ -239,9 +239,9 @@ pub(crate) fn fact_shared(urls: &Urls, knowledge: &KnowledgeBase) -> Vec<FactSha
 /// A brief's newer and older neighbours in date order, linked from its page.
 pub(crate) struct Neighbours {
     /// The next older brief.
-    pub previous: Option<Arc<BriefCard>>,
+    pub previous: Option<Prepared<BriefCard>>,
     /// The next newer brief.
-    pub next: Option<Arc<BriefCard>>,
+    pub next: Option<Prepared<BriefCard>>,
 }
 
 /// A brief's page. Every value in it comes from the brief itself, its card, the knowledge
@@ -252,7 +252,7 @@ pub(crate) fn brief_page(
     facts: &[FactShared],
     notes_html: &[Arc<str>],
     rendered: &RenderedBrief,
-    card: &Arc<BriefCard>,
+    card: &Prepared<BriefCard>,
     neighbours: Neighbours,
 ) -> Page {
     let view = brief_view(urls, facts, notes_html, rendered, card, neighbours);
@@ -282,7 +282,7 @@ pub(crate) fn brief_page(
 }
 
 /// The newest `updated` date among `cards`, for a listing's sitemap `lastmod`.
-fn newest(cards: &[Arc<BriefCard>]) -> Option<String> {
+fn newest(cards: &[Prepared<BriefCard>]) -> Option<String> {
     cards.iter().map(|card| card.updated.clone()).max()
 }
 
@@ -363,7 +363,7 @@ fn brief_view(
     facts: &[FactShared],
     notes_html: &[Arc<str>],
     rendered: &RenderedBrief,
-    card: &Arc<BriefCard>,
+    card: &Prepared<BriefCard>,
     neighbours: Neighbours,
 ) -> BriefView {
     let brief = rendered.brief;

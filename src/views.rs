@@ -8,9 +8,51 @@
 //! Every page gets `site` ([`SiteView`]) and `page` ([`PageMeta`]); the rest depends on the
 //! template, see [`PageData`].
 
+use std::ops::Deref;
 use std::sync::Arc;
 
 use serde::Serialize;
+
+/// A view serialised for templates once and shared: a brief's card appears on its own page,
+/// its neighbours' and about nine list pages, and Tera clones a prepared value (reference
+/// counts) where it would otherwise serialise the view again for each of them.
+#[derive(Debug, Clone)]
+pub struct Prepared<T> {
+    view: Arc<T>,
+    value: tera::Value,
+}
+
+impl<T: Serialize> Prepared<T> {
+    pub fn new(view: T) -> Prepared<T> {
+        let value = tera::Value::from_serializable(&view);
+        Prepared {
+            view: Arc::new(view),
+            value,
+        }
+    }
+}
+
+impl<T> Deref for Prepared<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.view
+    }
+}
+
+impl<T: PartialEq> PartialEq for Prepared<T> {
+    fn eq(&self, other: &Prepared<T>) -> bool {
+        self.view == other.view
+    }
+}
+
+impl<T: Eq> Eq for Prepared<T> {}
+
+impl<T> Serialize for Prepared<T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.value.serialize(serializer)
+    }
+}
 
 /// Site-wide values, the same on every page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -121,7 +163,7 @@ pub struct FootnoteView {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct BriefView {
     #[serde(flatten)]
-    pub card: Arc<BriefCard>,
+    pub card: Prepared<BriefCard>,
     pub source_url: Option<String>,
     pub image: Option<ImageView>,
     pub body_html: Arc<str>,
@@ -131,8 +173,8 @@ pub struct BriefView {
     pub word_count: usize,
     pub reading_minutes: usize,
     /// The next older and next newer brief, by date.
-    pub previous: Option<Arc<BriefCard>>,
-    pub next: Option<Arc<BriefCard>>,
+    pub previous: Option<Prepared<BriefCard>>,
+    pub next: Option<Prepared<BriefCard>>,
 }
 
 /// A fact's window in words and as dates.
@@ -154,7 +196,7 @@ pub struct FactView {
     pub sources: Arc<[SourceView]>,
     pub window: WindowView,
     /// This page's share of the briefs that cite the fact, newest first.
-    pub cited_by: Vec<Arc<BriefCard>>,
+    pub cited_by: Vec<Prepared<BriefCard>>,
 }
 
 /// A fact as listed on the facts index.
@@ -202,7 +244,7 @@ pub enum PageData {
     Brief { brief: Box<BriefView> },
     /// `index.html`, one per page of the newest-first list.
     Index {
-        briefs: Vec<Arc<BriefCard>>,
+        briefs: Vec<Prepared<BriefCard>>,
         paginator: Paginator,
     },
     /// `fact.html`, one per page of the fact's citing briefs.
@@ -217,7 +259,7 @@ pub enum PageData {
     /// `tag.html`, one per page of the tag's briefs.
     Tag {
         tag: TagView,
-        briefs: Vec<Arc<BriefCard>>,
+        briefs: Vec<Prepared<BriefCard>>,
         paginator: Paginator,
     },
     /// `404.html`

@@ -12,7 +12,9 @@ use std::sync::Arc;
 
 use crate::config::SiteConfig;
 use crate::knowledge::KnowledgeBase;
-use crate::views::{BriefCard, FactCard, FactView, PageData, PageLink, Paginator, TagView};
+use crate::views::{
+    BriefCard, FactCard, FactView, PageData, PageLink, Paginator, Prepared, TagView,
+};
 
 use super::{Page, Urls, first_sentence, meta, newest, source_views, window};
 
@@ -23,14 +25,14 @@ const WINDOW: usize = 2;
 struct ListPage<'c> {
     url: String,
     number: usize,
-    cards: &'c [Arc<BriefCard>],
+    cards: &'c [Prepared<BriefCard>],
     paginator: Paginator,
 }
 
 /// Splits `cards` into pages of `per_page`; `url(n)` is page `n`'s URL. An empty list still
 /// has its first page.
 fn paginate<'c>(
-    cards: &'c [Arc<BriefCard>],
+    cards: &'c [Prepared<BriefCard>],
     per_page: usize,
     url: impl Fn(usize) -> String,
 ) -> Vec<ListPage<'c>> {
@@ -82,7 +84,7 @@ fn paginator(current: usize, total: usize, url: &impl Fn(usize) -> String) -> Pa
 pub(super) fn index_pages(
     config: &SiteConfig,
     urls: &Urls,
-    cards: &[Arc<BriefCard>],
+    cards: &[Prepared<BriefCard>],
     pages: &mut Vec<Page>,
 ) {
     for list in paginate(cards, config.paginate, |n| urls.index_page(n)) {
@@ -111,7 +113,7 @@ pub(crate) fn fact_pages_of(
     knowledge: &KnowledgeBase,
     notes_html: &[Arc<str>],
     index: usize,
-    cited_by: &[Arc<BriefCard>],
+    cited_by: &[Prepared<BriefCard>],
 ) -> Vec<Page> {
     let fact = &knowledge.facts[index];
     let description = first_sentence(&fact.note);
@@ -153,13 +155,13 @@ pub(super) fn fact_pages(
     knowledge: &KnowledgeBase,
     notes_html: &[Arc<str>],
     citing: &[Vec<usize>],
-    cards: &[Arc<BriefCard>],
+    cards: &[Prepared<BriefCard>],
     pages: &mut Vec<Page>,
 ) -> (Vec<FactCard>, Vec<usize>) {
     let mut listing = Vec::with_capacity(knowledge.facts.len());
     let mut first_pages = Vec::with_capacity(knowledge.facts.len());
     for (index, fact) in knowledge.facts.iter().enumerate() {
-        let cited_by: Vec<Arc<BriefCard>> = citing[index]
+        let cited_by: Vec<Prepared<BriefCard>> = citing[index]
             .iter()
             .map(|&position| cards[position].clone())
             .collect();
@@ -203,13 +205,13 @@ pub(super) fn tag_pages(
     config: &SiteConfig,
     urls: &Urls,
     by_tag: &BTreeMap<String, (String, Vec<usize>)>,
-    cards: &[Arc<BriefCard>],
+    cards: &[Prepared<BriefCard>],
     pages: &mut Vec<Page>,
 ) -> BTreeMap<String, usize> {
     let mut tags = Vec::with_capacity(by_tag.len());
     let mut first_pages = BTreeMap::new();
     for (slug, (name, positions)) in by_tag {
-        let briefs: Vec<Arc<BriefCard>> = positions
+        let briefs: Vec<Prepared<BriefCard>> = positions
             .iter()
             .map(|&position| cards[position].clone())
             .collect();

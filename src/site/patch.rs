@@ -17,7 +17,7 @@ use crate::feeds::{self, Feed};
 use crate::knowledge::KnowledgeBase;
 use crate::markdown::RenderedBrief;
 use crate::publish;
-use crate::views::{BriefCard, PageData};
+use crate::views::{BriefCard, PageData, Prepared};
 
 use super::{
     Neighbours, Page, Site, Urls, brief_page, card, fact_pages_of, fact_shared, page_count,
@@ -39,7 +39,7 @@ pub struct Patch {
     /// New versions of feeds, by index in `Site::feeds`.
     pub feeds: BTreeMap<usize, Feed>,
     /// New cards and search-index entries, by position.
-    pub cards: BTreeMap<usize, (Arc<BriefCard>, String)>,
+    pub cards: BTreeMap<usize, (Prepared<BriefCard>, String)>,
     /// New lists of the positions of citing briefs, by fact.
     pub citing: BTreeMap<usize, Vec<usize>>,
     /// A page's `updated` date changed, so the sitemap's `lastmod` does.
@@ -87,7 +87,7 @@ pub fn patch(
         }
         if after != **before {
             let entry = publish::search_entry(&at.urls, &after);
-            patch.cards.insert(position, (Arc::new(after), entry));
+            patch.cards.insert(position, (Prepared::new(after), entry));
         }
     }
     let shared = fact_shared(&at.urls, knowledge);
@@ -122,7 +122,7 @@ pub fn patch(
 }
 
 /// The card at `position`, as patched.
-fn card_at(at: &Target, patch: &Patch, position: usize) -> Arc<BriefCard> {
+fn card_at(at: &Target, patch: &Patch, position: usize) -> Prepared<BriefCard> {
     patch.cards.get(&position).map_or_else(
         || at.site.layout.cards[position].clone(),
         |(card, _)| card.clone(),
@@ -214,7 +214,7 @@ fn recite(at: &Target, patch: &mut Patch, edit: &Edit, position: usize) -> Optio
         if page_count(citing.len(), per_page) != page_count(before.len(), per_page) {
             return None;
         }
-        let cards: Vec<Arc<BriefCard>> = citing
+        let cards: Vec<Prepared<BriefCard>> = citing
             .iter()
             .map(|&citing| card_at(at, patch, citing))
             .collect();
