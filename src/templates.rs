@@ -148,8 +148,8 @@ impl Renderer {
                 {
                     return Ok((output.feeds[index].clone(), false));
                 }
-                let text = self.render_feed(&shared, feed, |page| out.entries[page].as_ref())?;
-                Ok((text, true))
+                let text = self.render_feed(&shared, feed, |page| out.entries[page].as_deref())?;
+                Ok((text.into(), true))
             })
             .collect();
         for (text, fresh) in gather(feeds)? {
@@ -200,10 +200,10 @@ impl Renderer {
             let text = self.render_feed(&shared, feed, |page| {
                 fresh_entry
                     .get(&page)
-                    .copied()
-                    .or(rendered.entries[page].as_ref())
+                    .map(|text| &text[..])
+                    .or(rendered.entries[page].as_deref())
             })?;
-            feeds.push((index, text));
+            feeds.push((index, text.into()));
         }
         Ok(RenderedPatch { pages, feeds })
     }
@@ -252,22 +252,17 @@ impl Renderer {
         let mut entries = HashMap::new();
         for &page in &feed.entry_pages {
             let context = self.page_context(shared, &site.pages[page])?;
-            entries.insert(
-                page,
-                Arc::<str>::from(self.render_one(FEED_ENTRY, &context)?),
-            );
+            entries.insert(page, self.render_one(FEED_ENTRY, &context)?);
         }
-        Ok(self
-            .render_feed(shared, feed, |page| entries.get(&page))?
-            .to_string())
+        self.render_feed(shared, feed, |page| entries.get(&page).map(String::as_str))
     }
 
     fn render_feed<'t>(
         &self,
         shared: &Context,
         feed: &Feed,
-        entry_text: impl Fn(usize) -> Option<&'t Arc<str>>,
-    ) -> Result<Arc<str>, Error> {
+        entry_text: impl Fn(usize) -> Option<&'t str>,
+    ) -> Result<String, Error> {
         let mut view = feed.view.clone();
         for (entry, &page) in view.entries.iter_mut().zip(&feed.entry_pages) {
             if let Some(text) = entry_text(page) {
@@ -276,7 +271,7 @@ impl Renderer {
         }
         let mut context = shared.clone();
         context.insert("feed", &view);
-        Ok(self.render_one(FEED, &context)?.into())
+        self.render_one(FEED, &context)
     }
 
     fn render_one(&self, template: &str, context: &Context) -> Result<String, Error> {
