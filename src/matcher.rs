@@ -191,8 +191,7 @@ impl Folded {
         let mut shifts = Vec::new();
         let mut starts = Vec::new();
         let mut after_word_character = false;
-        let mut characters = original.char_indices();
-        while let Some((offset, c)) = characters.next() {
+        for (offset, c) in original.char_indices() {
             if c.is_ascii() {
                 if !after_word_character {
                     starts.push(text.len());
