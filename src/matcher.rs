@@ -83,6 +83,12 @@ impl Matcher {
     }
 
     /// Whole-word candidates ordered by start, longest first among those starting together.
+    ///
+    /// The folded text is read a word at a time: a mention can start only where a word or a
+    /// non-word character does, and a word's first byte is the only place in it where one may,
+    /// which the word itself says (see [`Trie::may_start_with_word_at`]). Walks may start at
+    /// more places than a mention can (after a word, at its punctuation); the whole-word test
+    /// drops what they find there.
     fn candidates(&self, text: &str) -> Vec<TermMatch> {
         let folded = Folded::new(text);
         let haystack = folded.text.as_bytes();
@@ -104,35 +110,41 @@ impl Matcher {
                 }
             });
         };
-        match &folded.starts {
-            // ASCII: word by word. A word's first byte is the only place in it a mention can
-            // start, and the word itself says whether one may.
-            None => {
-                let mut start = 0;
-                while start < haystack.len() {
-                    if haystack[start].is_ascii_alphanumeric() {
-                        let end = haystack[start..]
-                            .iter()
-                            .position(|byte| !byte.is_ascii_alphanumeric())
-                            .map_or(haystack.len(), |length| start + length);
-                        if self.trie.may_start_with_word(&haystack[start..end]) {
-                            walk_from(start);
-                        }
-                        start = end;
-                    } else {
-                        if self.trie.may_start_with_word(&[]) {
-                            walk_from(start);
-                        }
-                        start += 1;
-                    }
-                }
-            }
-            Some(starts) => {
-                for &start in starts {
+        let mut specials = folded.specials.iter().peekable();
+        let mut position = 0;
+        while position < haystack.len() {
+            while specials
+                .next_if(|special| special.folded < position)
+                .is_some()
+            {}
+            if let Some(special) = specials.next_if(|special| special.folded == position) {
+                // A character folding changed: a mention may start at each character it
+                // folded to, if the original is not preceded by a word character.
+                let mut start = special.folded;
+                for lower in folded.text[special.folded..special.folded_end].chars() {
                     if self.trie.may_start_at(haystack, start) {
                         walk_from(start);
                     }
+                    start += lower.len_utf8();
                 }
+                position = special.folded_end;
+                if special.word {
+                    position = folded.skip_word(position, &mut specials);
+                }
+            } else if haystack[position].is_ascii_alphanumeric() {
+                let end = haystack[position..]
+                    .iter()
+                    .position(|byte| !byte.is_ascii_alphanumeric())
+                    .map_or(haystack.len(), |length| position + length);
+                if self.trie.may_start_with_word_at(haystack, position, end) {
+                    walk_from(position);
+                }
+                position = folded.skip_word(end, &mut specials);
+            } else {
+                if self.trie.may_start_with_word(&[]) {
+                    walk_from(position);
+                }
+                position += 1;
             }
         }
         // Walks report the shortest term first, and in folded text two starts can map to one
@@ -163,78 +175,97 @@ fn fold_char(c: char) -> std::char::ToLowercase {
     c.to_lowercase()
 }
 
-/// A folded copy of a text plus, where folding changed byte lengths, a map back to the original
-/// offsets and the places a mention may start.
+/// A folded copy of a text, with what is needed to map offsets back to the original and to
+/// tell word characters from the rest.
 struct Folded {
     text: String,
-    /// Where folding changed byte lengths: `(folded offset, original offset)` pairs in order,
-    /// from each of which both offsets advance together until the next. Empty when the offsets
-    /// are the same (all ASCII). Sparse because prose is mostly ASCII even when it is not all
-    /// ASCII (smart punctuation curls every quote): a dense map cost eight bytes a byte and
-    /// most of the time the matcher spent.
-    shifts: Vec<(usize, usize)>,
-    /// For non-ASCII text, each character boundary of `text` whose original character is not
-    /// preceded by a letter or digit; `None` for ASCII, where they are found on the fly.
-    starts: Option<Vec<usize>>,
+    /// Each non-ASCII character of the original, in order, with what it folded to. Prose is
+    /// mostly ASCII even when it is not all ASCII (smart punctuation curls every quote), so
+    /// ASCII runs are copied and lowercased in bulk and only these few are looked up.
+    specials: Vec<Special>,
+}
+
+/// A non-ASCII character of the original text and the folded text it became.
+#[derive(Debug, Clone, Copy)]
+struct Special {
+    folded: usize,
+    folded_end: usize,
+    original: usize,
+    original_end: usize,
+    /// Whether the original character is a letter or digit.
+    word: bool,
 }
 
 impl Folded {
     fn new(original: &str) -> Folded {
-        if original.is_ascii() {
-            return Folded {
-                text: original.to_ascii_lowercase(),
-                shifts: Vec::new(),
-                starts: None,
-            };
-        }
         let mut text = String::with_capacity(original.len());
-        let mut shifts = Vec::new();
-        let mut starts = Vec::new();
-        let mut after_word_character = false;
-        for (offset, c) in original.char_indices() {
-            if c.is_ascii() {
-                if !after_word_character {
-                    starts.push(text.len());
-                }
-                text.push(c.to_ascii_lowercase());
-                after_word_character = c.is_ascii_alphanumeric();
+        let mut specials = Vec::new();
+        let bytes = original.as_bytes();
+        let mut position = 0;
+        while position < bytes.len() {
+            let ascii_end = bytes[position..]
+                .iter()
+                .position(|byte| !byte.is_ascii())
+                .map_or(bytes.len(), |length| position + length);
+            if ascii_end > position {
+                let start = text.len();
+                text.push_str(&original[position..ascii_end]);
+                text[start..].make_ascii_lowercase();
+                position = ascii_end;
                 continue;
             }
-            let folded_start = text.len();
-            let mut produced = 0;
-            for lower in fold_char(c) {
-                if !after_word_character {
-                    starts.push(text.len());
-                }
-                text.push(lower);
-                produced += 1;
-            }
-            if produced != 1 || text.len() - folded_start != c.len_utf8() {
-                // Every character this one folds to maps back to its start; what follows
-                // it, to what follows it.
-                let mut position = folded_start;
-                for lower in text[folded_start..].chars() {
-                    shifts.push((position, offset));
-                    position += lower.len_utf8();
-                }
-                shifts.push((text.len(), offset + c.len_utf8()));
-            }
-            after_word_character = c.is_alphanumeric();
+            let Some(c) = original[position..].chars().next() else {
+                break;
+            };
+            let folded = text.len();
+            text.extend(fold_char(c));
+            specials.push(Special {
+                folded,
+                folded_end: text.len(),
+                original: position,
+                original_end: position + c.len_utf8(),
+                word: c.is_alphanumeric(),
+            });
+            position += c.len_utf8();
         }
-        Folded {
-            text,
-            shifts,
-            starts: Some(starts),
+        Folded { text, specials }
+    }
+
+    /// The original offset of a folded offset at a character boundary. Each character a
+    /// special one folded to maps back to its start.
+    fn original(&self, folded_offset: usize) -> usize {
+        let after = self
+            .specials
+            .partition_point(|special| special.folded <= folded_offset);
+        match after.checked_sub(1).map(|index| self.specials[index]) {
+            Some(special) if folded_offset < special.folded_end => special.original,
+            Some(special) => special.original_end + (folded_offset - special.folded_end),
+            None => folded_offset,
         }
     }
 
-    fn original(&self, folded_offset: usize) -> usize {
-        let after = self
-            .shifts
-            .partition_point(|&(folded, _)| folded <= folded_offset);
-        match after.checked_sub(1).map(|index| self.shifts[index]) {
-            Some((folded, original)) => original + (folded_offset - folded),
-            None => folded_offset,
+    /// The end of the word that continues at `position` (ASCII letters and digits, and special
+    /// characters that were letters or digits), moving `specials` past the ones it holds.
+    fn skip_word<'s>(
+        &self,
+        mut position: usize,
+        specials: &mut std::iter::Peekable<std::slice::Iter<'s, Special>>,
+    ) -> usize {
+        let bytes = self.text.as_bytes();
+        loop {
+            while specials
+                .next_if(|special| special.folded < position)
+                .is_some()
+            {}
+            if let Some(special) = specials.next_if(|s| s.folded == position && s.word) {
+                position = special.folded_end;
+            } else if specials.peek().is_some_and(|s| s.folded == position) {
+                return position;
+            } else if bytes.get(position).is_some_and(u8::is_ascii_alphanumeric) {
+                position += 1;
+            } else {
+                return position;
+            }
         }
     }
 }
@@ -366,7 +397,8 @@ mod tests {
     #[test]
     fn walks_from_word_starts_find_what_a_full_scan_finds() {
         let alphabet = [
-            "a", "b", "ab", " ", "-", "İ", "i", "ς", "Σ", "σ", "’", "'", "2", "ǅ",
+            "a", "b", "ab", " ", "-", "İ", "i", "ς", "Σ", "σ", "’", "'", "2", "ǅ", "\u{212A}", "k",
+            "—", "é",
         ];
         let mut seed = 0x2545_f491_4f6c_dd1d_u64;
         let mut next = move |bound: usize| {
@@ -380,7 +412,7 @@ mod tests {
                 .map(|_| alphabet[next(alphabet.len())])
                 .collect()
         };
-        for _ in 0..2_000 {
+        for _ in 0..5_000 {
             let count = 1 + next(6);
             let terms: Vec<String> = (0..count)
                 .map(|_| {
@@ -416,6 +448,7 @@ mod tests {
             "plain’",
             "’",
             "aİb",
+            "\u{212A}x K",
         ] {
             let folded = super::Folded::new(text);
             let mut dense = Vec::new();
