@@ -80,7 +80,12 @@ fn annotate_and_render_markdown(bencher: divan::Bencher) {
             .briefs
             .iter()
             .filter_map(|brief| annotate::annotate(brief, &knowledge, options).ok())
-            .map(|annotated| markdown::render_brief(&annotated, render).body_html.len())
+            .map(|annotated| {
+                markdown::render_brief(&annotated, render)
+                    .body_html
+                    .as_str()
+                    .len()
+            })
             .sum::<usize>()
     });
 }

@@ -15,6 +15,7 @@ use crate::annotate::{AnnotatedBrief, FootnoteSlot};
 use crate::content::Brief;
 use crate::highlight::Highlighter;
 use crate::links::{LinkMap, Resolved};
+use crate::views::PreparedText;
 
 /// How bodies and notes are rendered.
 #[derive(Debug, Clone, Copy)]
@@ -40,7 +41,8 @@ pub enum RenderedFootnote {
 #[derive(Debug, Clone)]
 pub struct RenderedBrief<'a> {
     pub brief: &'a Brief,
-    pub body_html: std::sync::Arc<str>,
+    /// Made a template value here, once, and shared by the brief's page and feed entries.
+    pub body_html: PreparedText,
     /// In number order, starting at 1.
     pub footnotes: Vec<RenderedFootnote>,
     /// Words of prose in the body, for reading time.
@@ -139,7 +141,7 @@ pub fn render_brief<'a>(
         .collect();
     RenderedBrief {
         brief: annotated.brief,
-        body_html: body_html.into(),
+        body_html: PreparedText::new(&body_html),
         footnotes,
         word_count,
     }

@@ -81,7 +81,7 @@ fn render_with(body: &str, unsafe_html: bool) -> Rendered {
         },
     );
     Rendered {
-        body_html: rendered.body_html.to_string(),
+        body_html: rendered.body_html.as_str().to_string(),
         footnotes: rendered.footnotes,
         word_count: rendered.word_count,
         knowledge,

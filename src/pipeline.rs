@@ -27,6 +27,7 @@ use crate::output::OutputFile;
 use crate::site;
 use crate::templates;
 use crate::theme;
+use crate::views::PreparedText;
 
 /// What to build, after command-line arguments are resolved.
 #[derive(Debug, Clone)]
@@ -102,7 +103,7 @@ pub(crate) struct Parts {
     /// Files made without templates or briefs: static assets, `syntax.css`, `.nojekyll`, `CNAME`.
     pub extras: Vec<OutputFile>,
     pub knowledge: knowledge::KnowledgeBase,
-    pub notes_html: Vec<Arc<str>>,
+    pub notes_html: Vec<PreparedText>,
     pub highlighter: Highlighter,
     pub link_map: LinkMap,
     pub annotate_options: AnnotateOptions,
@@ -121,7 +122,7 @@ pub(crate) type Failed = Box<(Error, Parts)>;
 /// A brief's rendered Markdown, without the borrow of the brief it came from.
 #[derive(Debug, Clone)]
 pub(crate) struct BriefHtml {
-    body_html: Arc<str>,
+    body_html: PreparedText,
     footnotes: Vec<markdown::RenderedFootnote>,
     word_count: usize,
 }
@@ -249,10 +250,10 @@ fn prepare(options: &BuildOptions, bodies: Bodies) -> Result<(Parts, Clock), Err
         )?,
     };
     clock.lap("annotate+markdown");
-    let notes_html: Vec<Arc<str>> = knowledge
+    let notes_html: Vec<PreparedText> = knowledge
         .facts
         .par_iter()
-        .map(|fact| markdown::render_markdown(&fact.note, render_options).into())
+        .map(|fact| PreparedText::new(&markdown::render_markdown(&fact.note, render_options)))
         .collect();
     clock.lap("notes");
 

@@ -11,7 +11,6 @@ mod patch;
 mod urls;
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -25,7 +24,7 @@ use crate::metadata;
 use crate::publish;
 use crate::views::{
     BriefCard, BriefView, FactLink, FootnoteView, ImageView, PageData, PageMeta, Prepared,
-    SiteView, SourceView, TagLink, WindowView,
+    PreparedText, SiteView, SourceView, TagLink, WindowView,
 };
 
 pub(crate) use lists::{fact_pages_of, page_count};
@@ -89,7 +88,7 @@ pub struct Layout {
 pub fn assemble(
     config: &SiteConfig,
     knowledge: &KnowledgeBase,
-    notes_html: &[Arc<str>],
+    notes_html: &[PreparedText],
     briefs: &[RenderedBrief],
 ) -> Site {
     let urls = Urls::new(&config.base_url);
@@ -220,8 +219,8 @@ pub fn assemble(
 /// What every footnote citing a fact shows of it, made once per fact and shared, so that
 /// 50,000 footnotes do not each carry their own copy of the fact's link and sources.
 pub(crate) struct FactShared {
-    link: Arc<FactLink>,
-    sources: Arc<[SourceView]>,
+    link: Prepared<FactLink>,
+    sources: Prepared<Vec<SourceView>>,
 }
 
 /// The shared views of every fact, in knowledge-file order.
@@ -230,7 +229,7 @@ pub(crate) fn fact_shared(urls: &Urls, knowledge: &KnowledgeBase) -> Vec<FactSha
         .facts
         .iter()
         .map(|fact| FactShared {
-            link: Arc::new(fact_link(urls, fact)),
+            link: Prepared::new(fact_link(urls, fact)),
             sources: source_views(&fact.sources),
         })
         .collect()
@@ -250,7 +249,7 @@ pub(crate) fn brief_page(
     config: &SiteConfig,
     urls: &Urls,
     facts: &[FactShared],
-    notes_html: &[Arc<str>],
+    notes_html: &[PreparedText],
     rendered: &RenderedBrief,
     card: &Prepared<BriefCard>,
     neighbours: Neighbours,
@@ -331,17 +330,19 @@ fn fact_link(urls: &Urls, fact: &Fact) -> FactLink {
     }
 }
 
-fn source_views(sources: &[Source]) -> Arc<[SourceView]> {
-    sources
-        .iter()
-        .map(|source| SourceView {
-            title: source.title.clone(),
-            url: source.url.clone(),
-            publisher: source.publisher.clone(),
-            date: source.date.map(Date::iso),
-            date_human: source.date.map(Date::human),
-        })
-        .collect()
+fn source_views(sources: &[Source]) -> Prepared<Vec<SourceView>> {
+    Prepared::new(
+        sources
+            .iter()
+            .map(|source| SourceView {
+                title: source.title.clone(),
+                url: source.url.clone(),
+                publisher: source.publisher.clone(),
+                date: source.date.map(Date::iso),
+                date_human: source.date.map(Date::human),
+            })
+            .collect(),
+    )
 }
 
 fn window(fact: &Fact) -> WindowView {
@@ -361,7 +362,7 @@ fn window(fact: &Fact) -> WindowView {
 fn brief_view(
     urls: &Urls,
     facts: &[FactShared],
-    notes_html: &[Arc<str>],
+    notes_html: &[PreparedText],
     rendered: &RenderedBrief,
     card: &Prepared<BriefCard>,
     neighbours: Neighbours,
@@ -374,8 +375,8 @@ fn brief_view(
             RenderedFootnote::Author { number, html } => FootnoteView {
                 number: *number,
                 fact: None,
-                note_html: html.as_str().into(),
-                sources: Arc::new([]),
+                note_html: PreparedText::new(html),
+                sources: Prepared::new(Vec::new()),
             },
             RenderedFootnote::Fact { number, fact } => FootnoteView {
                 number: *number,

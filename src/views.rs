@@ -54,6 +54,42 @@ impl<T> Serialize for Prepared<T> {
     }
 }
 
+/// Text made a template value once and shared, like [`Prepared`]: a brief's body and each
+/// fact's note were copied into the context of every page that shows them (a fact's note into
+/// every footnote citing it, 50,000 of them at 10,000 briefs), and each copy freed again.
+#[derive(Debug, Clone)]
+pub struct PreparedText(tera::Value);
+
+impl PreparedText {
+    pub fn new(text: &str) -> PreparedText {
+        PreparedText(tera::Value::from(text))
+    }
+
+    pub fn as_str(&self) -> &str {
+        self.0.as_str().unwrap_or_default()
+    }
+}
+
+impl From<&str> for PreparedText {
+    fn from(text: &str) -> PreparedText {
+        PreparedText::new(text)
+    }
+}
+
+impl PartialEq for PreparedText {
+    fn eq(&self, other: &PreparedText) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for PreparedText {}
+
+impl Serialize for PreparedText {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(serializer)
+    }
+}
+
 /// Site-wide values, the same on every page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SiteView {
@@ -153,10 +189,10 @@ pub struct SourceView {
 pub struct FootnoteView {
     pub number: usize,
     /// The fact, for knowledge footnotes; absent for the author's own.
-    pub fact: Option<Arc<FactLink>>,
-    pub note_html: Arc<str>,
+    pub fact: Option<Prepared<FactLink>>,
+    pub note_html: PreparedText,
     /// Shared by every footnote of the fact (serialised as a plain list).
-    pub sources: Arc<[SourceView]>,
+    pub sources: Prepared<Vec<SourceView>>,
 }
 
 /// A brief's own page.
@@ -166,10 +202,10 @@ pub struct BriefView {
     pub card: Prepared<BriefCard>,
     pub source_url: Option<String>,
     pub image: Option<ImageView>,
-    pub body_html: Arc<str>,
+    pub body_html: PreparedText,
     pub footnotes: Vec<FootnoteView>,
     /// Facts cited, in footnote order.
-    pub facts: Vec<Arc<FactLink>>,
+    pub facts: Vec<Prepared<FactLink>>,
     pub word_count: usize,
     pub reading_minutes: usize,
     /// The next older and next newer brief, by date.
@@ -192,8 +228,8 @@ pub struct FactView {
     pub id: String,
     pub title: String,
     pub url: String,
-    pub note_html: Arc<str>,
-    pub sources: Arc<[SourceView]>,
+    pub note_html: PreparedText,
+    pub sources: Prepared<Vec<SourceView>>,
     pub window: WindowView,
     /// This page's share of the briefs that cite the fact, newest first.
     pub cited_by: Vec<Prepared<BriefCard>>,

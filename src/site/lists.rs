@@ -8,12 +8,11 @@
 //! on a page stay few however long the list grows.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use crate::config::SiteConfig;
 use crate::knowledge::KnowledgeBase;
 use crate::views::{
-    BriefCard, FactCard, FactView, PageData, PageLink, Paginator, Prepared, TagView,
+    BriefCard, FactCard, FactView, PageData, PageLink, Paginator, Prepared, PreparedText, TagView,
 };
 
 use super::{Page, Urls, first_sentence, meta, newest, source_views, window};
@@ -111,7 +110,7 @@ pub(crate) fn fact_pages_of(
     config: &SiteConfig,
     urls: &Urls,
     knowledge: &KnowledgeBase,
-    notes_html: &[Arc<str>],
+    notes_html: &[PreparedText],
     index: usize,
     cited_by: &[Prepared<BriefCard>],
 ) -> Vec<Page> {
@@ -153,7 +152,7 @@ pub(super) fn fact_pages(
     config: &SiteConfig,
     urls: &Urls,
     knowledge: &KnowledgeBase,
-    notes_html: &[Arc<str>],
+    notes_html: &[PreparedText],
     citing: &[Vec<usize>],
     cards: &[Prepared<BriefCard>],
     pages: &mut Vec<Page>,

@@ -10,14 +10,13 @@
 //! incremental-build tests check file by file.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use crate::config::SiteConfig;
 use crate::feeds::{self, Feed};
 use crate::knowledge::KnowledgeBase;
 use crate::markdown::RenderedBrief;
 use crate::publish;
-use crate::views::{BriefCard, PageData, Prepared};
+use crate::views::{BriefCard, PageData, Prepared, PreparedText};
 
 use super::{
     Neighbours, Page, Site, Urls, brief_page, card, fact_pages_of, fact_shared, page_count,
@@ -51,7 +50,7 @@ struct Target<'s> {
     config: &'s SiteConfig,
     urls: Urls,
     knowledge: &'s KnowledgeBase,
-    notes_html: &'s [Arc<str>],
+    notes_html: &'s [PreparedText],
     site: &'s Site,
 }
 
@@ -61,7 +60,7 @@ struct Target<'s> {
 pub fn patch(
     config: &SiteConfig,
     knowledge: &KnowledgeBase,
-    notes_html: &[Arc<str>],
+    notes_html: &[PreparedText],
     site: &Site,
     edits: &[Edit],
 ) -> Option<Patch> {
