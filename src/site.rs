@@ -99,7 +99,7 @@ pub fn assemble(
     });
     let order: Vec<&RenderedBrief> = newest_first.iter().map(|&i| &briefs[i]).collect();
     let cards: Vec<Prepared<BriefCard>> = order
-        .iter()
+        .par_iter()
         .map(|r| Prepared::new(card(&urls, r.brief)))
         .collect();
     let shared = fact_shared(&urls, knowledge);
