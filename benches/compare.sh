@@ -10,10 +10,17 @@
 # seed 42) into $WORK/corpus-<n>/ (default WORK=/tmp/briefing-bench), which holds the same
 # articles in briefing's layout (neutral/) and in Hugo's and Zola's. It times full builds into
 # a fresh output folder with hyperfine (one warm-up run, then RUNS runs; the output folder, and
-# briefing's spare copy of it, are removed before each run, so nobody gains from an earlier
+# briefing's spare copy of it, are moved away before each run, so nobody gains from an earlier
 # run's files), measures peak RSS with
 # GNU time in one more run, and prints one Markdown table: wall time (mean ± σ), CPU time
 # (user + system), peak RSS, and each tool's wall time as a multiple of briefing's.
+#
+# Outputs go to $OUT_ROOT (default $WORK); OUT_ROOT=/dev/shm times the tools without the disk.
+# Old outputs are moved into $OUT_ROOT/trash and deleted only when every run is over: when ext4
+# allocates an inode it passes over those freed in the last 30 seconds (5 minutes while their
+# inode table block is dirty), and after an `rm -rf` of 20,000 files that search was 60% of
+# the next build's CPU time (perf: `recently_deleted` under `ext4_create` and `ext4_mkdir`),
+# whichever tool came next.
 #
 # Tools: briefing is built here in release mode; Hugo is Debian's `hugo` (apt-get install
 # hugo); Zola is taken from $ZOLA or PATH and left out when missing (build it from source with
@@ -34,6 +41,10 @@ WARMUP="${WARMUP:-1}"
 # KEEP_OUTPUT=1 times repeat builds instead: each tool builds into the output folder as its own
 # last run left it (the warm-up run fills it), as an author who rebuilds all day does.
 KEEP_OUTPUT="${KEEP_OUTPUT:-0}"
+OUT_ROOT="${OUT_ROOT:-$WORK}"
+OUT="$OUT_ROOT/out"
+SPARE="$OUT_ROOT/.briefing-spare-out"
+TRASH="$OUT_ROOT/trash"
 FACTS="${FACTS:-500}"
 ZOLA="${ZOLA:-$(command -v zola || true)}"
 HUGO="${HUGO:-$(command -v hugo || true)}"
@@ -46,24 +57,28 @@ done
 echo "== building briefing (release)" >&2
 cargo build --release --quiet --manifest-path "$ROOT/Cargo.toml"
 BRIEFING="${CARGO_TARGET_DIR:-$ROOT/target}/release/briefing"
-mkdir -p "$WORK"
+mkdir -p "$WORK" "$TRASH"
 RESULTS="$WORK/results.tsv"
+# DISCARD (a POSIX sh command, for hyperfine's --prepare too) moves the outputs of the last
+# run into the trash (see above).
+DISCARD="stamp=\$(date +%s%N); for path in '$OUT' '$SPARE'; do if [ -e \"\$path\" ]; then mv \"\$path\" '$TRASH'/\$stamp-\$(basename \"\$path\"); fi; done"
+discard() { sh -c "$DISCARD"; }
 : > "$RESULTS"
 
 # measure NAME SIZE DIR COMMAND: appends `name size mean stddev user system rss_kb` to RESULTS.
 measure() {
   local name=$1 size=$2 dir=$3 command=$4
   local json="$WORK/$name-$size.json"
-  local prepare="rm -rf '$WORK/out' '$WORK/.briefing-spare-out'"
+  local prepare="$DISCARD"
   if [ "$KEEP_OUTPUT" = 1 ]; then
     # Each tool starts from an empty folder; its warm-up run fills it for the timed runs.
-    rm -rf "$WORK/out" "$WORK/.briefing-spare-out"
+    discard
     prepare="true"
   fi
   echo "== $name, $size briefs" >&2
   (cd "$dir" && hyperfine --style basic --warmup "$WARMUP" --runs "$RUNS" \
     --prepare "$prepare" --export-json "$json" "$command" >&2)
-  rm -rf "$WORK/out" "$WORK/.briefing-spare-out"
+  discard
   local rss
   rss=$(cd "$dir" && /usr/bin/time -f '%M' bash -c "$command >/dev/null 2>&1" 2>&1 | tail -1)
   python3 - "$json" "$name" "$size" "$rss" >> "$RESULTS" <<'EOF'
@@ -80,14 +95,17 @@ for size in $SIZES; do
     echo "== writing a $size-brief corpus" >&2
     python3 "$GEN" --out "$corpus" -n "$size" -k "$FACTS" --seed 42 >&2
   fi
-  measure briefing "$size" "$corpus/neutral" "$BRIEFING build --output $WORK/out"
+  measure briefing "$size" "$corpus/neutral" "$BRIEFING build --output $OUT"
   if [ -n "$HUGO" ]; then
-    measure hugo "$size" "$corpus/hugo" "$HUGO --quiet --destination $WORK/out"
+    measure hugo "$size" "$corpus/hugo" "$HUGO --quiet --destination $OUT"
   fi
   if [ -n "$ZOLA" ]; then
-    measure zola "$size" "$corpus/zola" "$ZOLA build --output-dir $WORK/out --force"
+    measure zola "$size" "$corpus/zola" "$ZOLA build --output-dir $OUT --force"
   fi
 done
+discard
+echo "== deleting old outputs" >&2
+rm -rf "$TRASH"
 
 python3 - "$RESULTS" <<'EOF'
 import sys
