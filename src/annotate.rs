@@ -20,7 +20,7 @@
 use std::collections::BTreeMap;
 use std::ops::Range;
 
-use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Event, Options, Tag, TagEnd};
 
 use crate::content::Brief;
 use crate::error::{Error, Span};
@@ -116,7 +116,19 @@ pub fn annotate<'a>(
     knowledge: &KnowledgeBase,
     options: AnnotateOptions,
 ) -> Result<AnnotatedBrief<'a>, Error> {
-    walk(brief, knowledge, options, ()).map(|(annotated, ())| annotated)
+    let events = crate::markdown::parse(brief.body(), options.markdown);
+    annotate_parsed(brief, &events, knowledge, options)
+}
+
+/// [`annotate`] of a body already parsed into `events` (with `options.markdown`), which the
+/// Markdown stage then renders without parsing it again.
+pub fn annotate_parsed<'a>(
+    brief: &'a Brief,
+    events: &[(Event<'_>, Range<usize>)],
+    knowledge: &KnowledgeBase,
+    options: AnnotateOptions,
+) -> Result<AnnotatedBrief<'a>, Error> {
+    walk(brief, events, knowledge, options, ()).map(|(annotated, ())| annotated)
 }
 
 /// Annotates one brief exactly as [`annotate`] does, and also reports the terms it passed over
@@ -126,11 +138,13 @@ pub fn annotate_traced<'a>(
     knowledge: &KnowledgeBase,
     options: AnnotateOptions,
 ) -> Result<(AnnotatedBrief<'a>, Trace), Error> {
-    walk(brief, knowledge, options, Trace::default())
+    let events = crate::markdown::parse(brief.body(), options.markdown);
+    walk(brief, &events, knowledge, options, Trace::default())
 }
 
 fn walk<'a, T: Tracer>(
     brief: &'a Brief,
+    events: &[(Event<'_>, Range<usize>)],
     knowledge: &KnowledgeBase,
     options: AnnotateOptions,
     tracer: T,
@@ -156,10 +170,7 @@ fn walk<'a, T: Tracer>(
     let mut excluded = 0usize;
     // The containers the walk is inside of, innermost last; kept only when tracing.
     let mut contexts: Vec<NotProse> = Vec::new();
-    for (index, (event, range)) in Parser::new_ext(body, options.markdown)
-        .into_offset_iter()
-        .enumerate()
-    {
+    for (index, (event, range)) in events.iter().cloned().enumerate() {
         match event {
             Event::Text(text) if excluded == 0 => {
                 let exact = body.get(range.clone()) == Some(text.as_ref());

@@ -59,19 +59,40 @@ impl RenderedBrief<'_> {
     }
 }
 
+/// A Markdown text parsed once: each event with its byte range. The build parses a brief's
+/// body once for both the annotate stage and this one, which number events alike.
+pub type Events<'t> = Vec<(Event<'t>, std::ops::Range<usize>)>;
+
+/// Parses `text` into [`Events`].
+pub fn parse(text: &str, options: Options) -> Events<'_> {
+    Parser::new_ext(text, options).into_offset_iter().collect()
+}
+
 /// Renders an annotated brief.
 pub fn render_brief<'a>(
     annotated: &AnnotatedBrief<'a>,
     options: RenderOptions,
 ) -> RenderedBrief<'a> {
-    let body = annotated.brief.body();
+    render_parsed(
+        annotated,
+        &parse(annotated.brief.body(), options.markdown),
+        options,
+    )
+}
+
+/// [`render_brief`] of a body already parsed into `events` (with `options.markdown`).
+pub fn render_parsed<'a, 'e>(
+    annotated: &AnnotatedBrief<'a>,
+    events: &[(Event<'e>, std::ops::Range<usize>)],
+    options: RenderOptions,
+) -> RenderedBrief<'a> {
     let mut rewriter = Rewriter::new(options);
     let mut citations = annotated.citations.iter().peekable();
     let mut skip_to: Option<crate::annotate::TextPos> = None;
     let mut references_seen: BTreeMap<usize, usize> = BTreeMap::new();
     let mut word_count = 0;
     let mut in_word = false;
-    for (index, event) in Parser::new_ext(body, options.markdown).enumerate() {
+    for (index, event) in events.iter().map(|(event, _)| event.clone()).enumerate() {
         if !matches!(event, Event::Text(_)) {
             in_word = false;
         }

@@ -296,14 +296,15 @@ fn render_brief(
     render_options: RenderOptions,
 ) -> Result<BriefHtml, Error> {
     let broken = links::check(brief, render_options.links, annotate_options.markdown);
-    let annotated = match annotate::annotate(brief, knowledge, annotate_options) {
+    let events = markdown::parse(brief.body(), annotate_options.markdown);
+    let annotated = match annotate::annotate_parsed(brief, &events, knowledge, annotate_options) {
         Ok(_) if !broken.is_empty() => Err(Error::Many(broken)),
         Err(error) if !broken.is_empty() => {
             Err(Error::Many(broken.into_iter().chain([error]).collect()))
         }
         result => result,
     }?;
-    let rendered = markdown::render_brief(&annotated, render_options);
+    let rendered = markdown::render_parsed(&annotated, &events, render_options);
     Ok(BriefHtml {
         body_html: rendered.body_html,
         footnotes: rendered.footnotes,
