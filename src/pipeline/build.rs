@@ -35,15 +35,13 @@ pub fn build(options: &BuildOptions) -> Result<Stats, Error> {
 
     let shared = templates::shared_context(&site);
     let render = |at: usize| -> Result<Vec<u8>, Error> {
-        let text = match pages.get(at) {
-            Some(&page) => parts
-                .renderer
-                .render_page_alone(&shared, &site.pages[page])?,
+        match pages.get(at) {
+            Some(&page) => parts.renderer.render_page_alone(&shared, &site.pages[page]),
             None => parts
                 .renderer
-                .render_feed_alone(&shared, &site, feeds[at - pages.len()])?,
-        };
-        Ok(text.into_bytes())
+                .render_feed_alone(&shared, &site, feeds[at - pages.len()])
+                .map(String::into_bytes),
+        }
     };
     let rendering = Rendering {
         paths: pages
