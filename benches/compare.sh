@@ -16,11 +16,11 @@
 # (user + system), peak RSS, and each tool's wall time as a multiple of briefing's.
 #
 # Outputs go to $OUT_ROOT (default $WORK); OUT_ROOT=/dev/shm times the tools without the disk.
-# Old outputs are moved into $OUT_ROOT/trash and deleted only when every run is over: when ext4
-# allocates an inode it passes over those freed in the last 30 seconds (5 minutes while their
-# inode table block is dirty), and after an `rm -rf` of 20,000 files that search was 60% of
-# the next build's CPU time (perf: `recently_deleted` under `ext4_create` and `ext4_mkdir`),
-# whichever tool came next.
+# Old outputs are moved into $OUT_ROOT/trash, never deleted by the script: when ext4 allocates
+# an inode it passes over those freed in the last 30 seconds (5 minutes while their inode table
+# block is dirty), and after an `rm -rf` of 20,000 files that search was 60% of the next
+# build's CPU time (perf: `recently_deleted` under `ext4_create` and `ext4_mkdir`), whichever
+# tool came next. Delete the trash when done, and wait five minutes before timing on that disk.
 #
 # Tools: briefing is built here in release mode; Hugo is Debian's `hugo` (apt-get install
 # hugo); Zola is taken from $ZOLA or PATH and left out when missing (build it from source with
@@ -104,8 +104,8 @@ for size in $SIZES; do
   fi
 done
 discard
-echo "== deleting old outputs" >&2
-rm -rf "$TRASH"
+echo "== old outputs are in $TRASH: delete them when you are done (and wait five minutes after" >&2
+echo "   deleting before the next disk benchmark, or ext4 will slow its builds)" >&2
 
 python3 - "$RESULTS" <<'EOF'
 import sys
