@@ -159,24 +159,8 @@ fn sync_tree(dir: &Path, wanted: BTreeSet<&str>, fresh: bool) -> Result<(), Erro
             ancestor = path.parent();
         }
     }
-    // Children before parents, so a folder is emptied before it is judged.
-    let existing = walkdir::WalkDir::new(dir).min_depth(1).contents_first(true);
-    for entry in existing.into_iter().take_while(|_| !fresh) {
-        let entry = entry.map_err(|e| Error::io("cannot read", dir, e.into()))?;
-        let relative = entry.path().strip_prefix(dir).unwrap_or(entry.path());
-        let keep = if entry.file_type().is_dir() {
-            wanted_dirs.contains(relative)
-        } else {
-            entry.file_type().is_file() && wanted_files.contains(relative)
-        };
-        if !keep {
-            let removed = if entry.file_type().is_dir() {
-                fs::remove_dir_all(entry.path())
-            } else {
-                fs::remove_file(entry.path())
-            };
-            removed.map_err(|e| Error::io("cannot remove", entry.path(), e))?;
-        }
+    if !fresh {
+        remove_unwanted(dir, &wanted_files, &wanted_dirs)?;
     }
     let holding_folders: BTreeSet<&Path> = wanted_dirs
         .iter()
@@ -202,6 +186,33 @@ fn sync_tree(dir: &Path, wanted: BTreeSet<&str>, fresh: bool) -> Result<(), Erro
                 result => result.map_err(|e| Error::io("cannot create", &path, e)),
             }
         })?;
+    }
+    Ok(())
+}
+
+/// Removes every file and folder under `dir` that is not wanted.
+fn remove_unwanted(
+    dir: &Path,
+    wanted_files: &BTreeSet<&Path>,
+    wanted_dirs: &BTreeSet<&Path>,
+) -> Result<(), Error> {
+    // Children before parents, so a folder is emptied before it is judged.
+    for entry in walkdir::WalkDir::new(dir).min_depth(1).contents_first(true) {
+        let entry = entry.map_err(|e| Error::io("cannot read", dir, e.into()))?;
+        let relative = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+        let keep = if entry.file_type().is_dir() {
+            wanted_dirs.contains(relative)
+        } else {
+            entry.file_type().is_file() && wanted_files.contains(relative)
+        };
+        if !keep {
+            let removed = if entry.file_type().is_dir() {
+                fs::remove_dir_all(entry.path())
+            } else {
+                fs::remove_file(entry.path())
+            };
+            removed.map_err(|e| Error::io("cannot remove", entry.path(), e))?;
+        }
     }
     Ok(())
 }
