@@ -308,34 +308,45 @@ fn word_bytes(eight: u64) -> u64 {
 /// The end of the run of ASCII letters and digits starting at `start`, found eight bytes at a
 /// time: a word costs a step or two, not a branch per byte and a mispredicted one at its end.
 fn word_end(bytes: &[u8], start: usize) -> usize {
-    let mut position = start;
-    while let Some(eight) = bytes.get(position..position + 8) {
-        let eight = u64::from_le_bytes(eight.try_into().unwrap_or_default());
-        let others = !word_bytes(eight) & HIGH_BITS;
-        if others != 0 {
-            return position + (others.trailing_zeros() / 8) as usize;
-        }
-        position += 8;
-    }
-    bytes[position..]
-        .iter()
-        .position(|byte| !byte.is_ascii_alphanumeric())
-        .map_or(bytes.len(), |length| position + length)
+    run_end(
+        bytes,
+        start,
+        |eight| !word_bytes(eight) & HIGH_BITS,
+        |byte| !byte.is_ascii_alphanumeric(),
+    )
 }
 
 /// The end of the run of ASCII bytes starting at `start`, eight bytes at a time.
 fn ascii_end(bytes: &[u8], start: usize) -> usize {
+    run_end(
+        bytes,
+        start,
+        |eight| eight & HIGH_BITS,
+        |byte| !byte.is_ascii(),
+    )
+}
+
+/// The first byte at or after `start` that `ends` the run: eight bytes at a time while eight
+/// are left (`ends_eight` gives the high bit of each byte of a word that ends it), then one by
+/// one.
+#[inline]
+fn run_end(
+    bytes: &[u8],
+    start: usize,
+    ends_eight: impl Fn(u64) -> u64,
+    ends: impl Fn(&u8) -> bool,
+) -> usize {
     let mut position = start;
     while let Some(eight) = bytes.get(position..position + 8) {
-        let high = u64::from_le_bytes(eight.try_into().unwrap_or_default()) & HIGH_BITS;
-        if high != 0 {
-            return position + (high.trailing_zeros() / 8) as usize;
+        let found = ends_eight(u64::from_le_bytes(eight.try_into().unwrap_or_default()));
+        if found != 0 {
+            return position + (found.trailing_zeros() / 8) as usize;
         }
         position += 8;
     }
     bytes[position..]
         .iter()
-        .position(|byte| !byte.is_ascii())
+        .position(ends)
         .map_or(bytes.len(), |length| position + length)
 }
 
