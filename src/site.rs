@@ -11,6 +11,7 @@ mod patch;
 mod urls;
 
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use rayon::prelude::*;
 
@@ -102,7 +103,7 @@ pub fn assemble(
         .par_iter()
         .map(|r| Prepared::new(card(&urls, r.brief)))
         .collect();
-    let shared = fact_shared(&urls, knowledge);
+    let shared = fact_shared(knowledge);
     // In parallel, like the stages before: the pages then reuse the memory those stages'
     // threads freed (a build has just dropped the briefs' bodies) instead of growing the heap.
     let mut pages: Vec<Page> = order
@@ -217,20 +218,40 @@ pub fn assemble(
 }
 
 /// What every footnote citing a fact shows of it, made once per fact and shared, so that
-/// 50,000 footnotes do not each carry their own copy of the fact's link and sources.
-pub(crate) struct FactShared {
-    link: Prepared<FactLink>,
-    sources: Prepared<Vec<SourceView>>,
+/// 50,000 footnotes do not each carry their own copy of the fact's link and sources. Made
+/// when a footnote first needs them: most facts of a 100,000-fact knowledge file are cited by
+/// no brief, and preparing them all cost 2 KB a fact.
+pub(crate) struct FactShared<'k> {
+    fact: &'k Fact,
+    link: OnceLock<Prepared<FactLink>>,
+    sources: OnceLock<Prepared<Vec<SourceView>>>,
+}
+
+impl FactShared<'_> {
+    fn link(&self, urls: &Urls) -> Prepared<FactLink> {
+        let link = self
+            .link
+            .get_or_init(|| Prepared::new(fact_link(urls, self.fact)));
+        link.clone()
+    }
+
+    fn sources(&self) -> Prepared<Vec<SourceView>> {
+        let sources = self
+            .sources
+            .get_or_init(|| Prepared::new(source_views(&self.fact.sources)));
+        sources.clone()
+    }
 }
 
 /// The shared views of every fact, in knowledge-file order.
-pub(crate) fn fact_shared(urls: &Urls, knowledge: &KnowledgeBase) -> Vec<FactShared> {
+pub(crate) fn fact_shared(knowledge: &KnowledgeBase) -> Vec<FactShared<'_>> {
     knowledge
         .facts
         .iter()
         .map(|fact| FactShared {
-            link: Prepared::new(fact_link(urls, fact)),
-            sources: source_views(&fact.sources),
+            fact,
+            link: OnceLock::new(),
+            sources: OnceLock::new(),
         })
         .collect()
 }
@@ -330,19 +351,17 @@ fn fact_link(urls: &Urls, fact: &Fact) -> FactLink {
     }
 }
 
-fn source_views(sources: &[Source]) -> Prepared<Vec<SourceView>> {
-    Prepared::new(
-        sources
-            .iter()
-            .map(|source| SourceView {
-                title: source.title.clone(),
-                url: source.url.clone(),
-                publisher: source.publisher.clone(),
-                date: source.date.map(Date::iso),
-                date_human: source.date.map(Date::human),
-            })
-            .collect(),
-    )
+fn source_views(sources: &[Source]) -> Vec<SourceView> {
+    sources
+        .iter()
+        .map(|source| SourceView {
+            title: source.title.clone(),
+            url: source.url.clone(),
+            publisher: source.publisher.clone(),
+            date: source.date.map(Date::iso),
+            date_human: source.date.map(Date::human),
+        })
+        .collect()
 }
 
 fn window(fact: &Fact) -> WindowView {
@@ -380,9 +399,9 @@ fn brief_view(
             },
             RenderedFootnote::Fact { number, fact } => FootnoteView {
                 number: *number,
-                fact: Some(facts[*fact].link.clone()),
+                fact: Some(facts[*fact].link(urls)),
                 note_html: notes_html[*fact].clone(),
-                sources: facts[*fact].sources.clone(),
+                sources: facts[*fact].sources(),
             },
         })
         .collect();
@@ -398,7 +417,7 @@ fn brief_view(
         footnotes,
         facts: rendered
             .facts()
-            .map(|fact| facts[fact].link.clone())
+            .map(|fact| facts[fact].link(urls))
             .collect(),
         word_count: rendered.word_count,
         reading_minutes: rendered.word_count.div_ceil(WORDS_PER_MINUTE).max(1),

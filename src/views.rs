@@ -229,7 +229,7 @@ pub struct FactView {
     pub title: String,
     pub url: String,
     pub note_html: PreparedText,
-    pub sources: Prepared<Vec<SourceView>>,
+    pub sources: Arc<[SourceView]>,
     pub window: WindowView,
     /// This page's share of the briefs that cite the fact, newest first.
     pub cited_by: Vec<Prepared<BriefCard>>,

@@ -8,11 +8,13 @@
 //! on a page stay few however long the list grows.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use crate::config::SiteConfig;
 use crate::knowledge::KnowledgeBase;
 use crate::views::{
-    BriefCard, FactCard, FactView, PageData, PageLink, Paginator, Prepared, PreparedText, TagView,
+    BriefCard, FactCard, FactView, PageData, PageLink, Paginator, Prepared, PreparedText,
+    SourceView, TagView,
 };
 
 use super::{Page, Urls, first_sentence, meta, newest, source_views, window};
@@ -116,7 +118,8 @@ pub(crate) fn fact_pages_of(
 ) -> Vec<Page> {
     let fact = &knowledge.facts[index];
     let description = first_sentence(&fact.note);
-    let sources = source_views(&fact.sources);
+    // Plain, not prepared: a fact's one or two pages serialise them once each.
+    let sources: Arc<[SourceView]> = source_views(&fact.sources).into();
     paginate(cited_by, config.paginate, |n| urls.fact_page(&fact.id, n))
         .into_iter()
         .map(|list| {

@@ -89,7 +89,7 @@ pub fn patch(
             patch.cards.insert(position, (Prepared::new(after), entry));
         }
     }
-    let shared = fact_shared(&at.urls, knowledge);
+    let shared = fact_shared(knowledge);
     for edit in edits {
         let position = layout.position[edit.index];
         let neighbours = Neighbours {
