@@ -228,27 +228,21 @@ fn prepare(options: &BuildOptions, bodies: Bodies) -> Result<(Parts, Clock), Err
         highlighter: &highlighter,
         links: &link_map,
     };
-    let html = match bodies {
-        Bodies::Keep => render_briefs(
-            corpus.briefs.par_iter(),
-            &knowledge,
-            annotate_options,
-            render_options,
-        )?,
-        // Each body is freed by the thread that rendered it, as soon as it is rendered, so
-        // the HTML of the briefs after it reuses its memory.
-        Bodies::Forget => collect_rendered(
-            corpus
-                .briefs
-                .par_iter_mut()
-                .map(|brief| {
-                    let html = render_brief(brief, &knowledge, annotate_options, render_options);
+    // A forgotten body is freed by the thread that rendered it, as soon as it is rendered, so
+    // the HTML of the briefs after it reuses its memory.
+    let html = collect_rendered(
+        corpus
+            .briefs
+            .par_iter_mut()
+            .map(|brief| {
+                let html = render_brief(brief, &knowledge, annotate_options, render_options);
+                if bodies == Bodies::Forget {
                     brief.forget_body();
-                    html
-                })
-                .collect(),
-        )?,
-    };
+                }
+                html
+            })
+            .collect(),
+    )?;
     clock.lap("annotate+markdown");
     let notes_html: Vec<PreparedText> = knowledge
         .facts

@@ -70,12 +70,6 @@ impl PreparedText {
     }
 }
 
-impl From<&str> for PreparedText {
-    fn from(text: &str) -> PreparedText {
-        PreparedText::new(text)
-    }
-}
-
 impl PartialEq for PreparedText {
     fn eq(&self, other: &PreparedText) -> bool {
         self.as_str() == other.as_str()
