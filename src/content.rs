@@ -322,12 +322,19 @@ pub fn path_name_problem(name: &str) -> Option<String> {
 /// `con`, `prn`, `aux`, `nul`, `com0`-`com9`, `lpt0`-`lpt9`, in any case, alone or before a
 /// dot (`nul.txt` is the device too).
 pub fn is_reserved_name(name: &str) -> bool {
-    let stem = name.split('.').next().unwrap_or(name).to_ascii_lowercase();
-    let stem = stem.trim_end_matches(' ');
-    matches!(stem, "con" | "prn" | "aux" | "nul")
-        || (stem.len() == 4
-            && (stem.starts_with("com") || stem.starts_with("lpt"))
-            && stem.as_bytes()[3].is_ascii_digit())
+    // Checked for every part of every output path, so without allocating.
+    let stem = name.split('.').next().unwrap_or(name).trim_end_matches(' ');
+    let is = |reserved: &str| stem.eq_ignore_ascii_case(reserved);
+    match stem.len() {
+        3 => is("con") || is("prn") || is("aux") || is("nul"),
+        4 => {
+            // Bytes, not `str::split_at`: the fourth byte may be inside a character.
+            let bytes = stem.as_bytes();
+            (bytes[..3].eq_ignore_ascii_case(b"com") || bytes[..3].eq_ignore_ascii_case(b"lpt"))
+                && bytes[3].is_ascii_digit()
+        }
+        _ => false,
+    }
 }
 
 /// `http://` or `https://` followed by something.
@@ -453,6 +460,8 @@ mod tests {
         );
         assert!(super::is_reserved_name("COM9.txt") && !super::is_reserved_name("con-flict"));
         assert!(!super::is_reserved_name("com") && !super::is_reserved_name("console"));
+        assert!(super::is_reserved_name("Lpt1 .md") && super::is_reserved_name("aux"));
+        assert!(!super::is_reserved_name("abé") && !super::is_reserved_name("cé"));
     }
 
     #[test]

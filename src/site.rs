@@ -24,8 +24,8 @@ use crate::markdown::{RenderedBrief, RenderedFootnote};
 use crate::metadata;
 use crate::publish;
 use crate::views::{
-    BriefCard, BriefView, FactLink, FootnoteView, ImageView, PageData, PageMeta, Prepared,
-    PreparedText, SiteView, SourceView, TagLink, WindowView,
+    BriefCard, BriefView, FactCard, FactLink, FootnoteView, ImageView, PageData, PageMeta,
+    Prepared, PreparedText, SiteView, SourceView, TagLink, WindowView,
 };
 
 pub(crate) use lists::{fact_pages_of, page_count};
@@ -125,8 +125,6 @@ pub fn assemble(
         })
         .collect();
 
-    let first_index_page = pages.len();
-    lists::index_pages(config, &urls, &cards, &mut pages);
     let mut citing: Vec<Vec<usize>> = vec![Vec::new(); knowledge.facts.len()];
     let mut by_tag: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
     for (position, rendered) in order.iter().enumerate() {
@@ -141,40 +139,36 @@ pub fn assemble(
                 .push(position);
         }
     }
-    let (facts, fact_pages) = lists::fact_pages(
-        config, &urls, knowledge, notes_html, &citing, &cards, &mut pages,
+    let first_index_page = pages.len();
+    // The feeds and the search index's entries need only the cards: they are made while the
+    // list pages are.
+    let (listed, (feeds, search_entries)) = rayon::join(
+        || {
+            let lists = Lists {
+                config,
+                urls: &urls,
+                knowledge,
+                notes_html,
+                cards: &cards,
+            };
+            lists.add_pages(&citing, &by_tag, &mut pages)
+        },
+        || {
+            let feeds = feeds::build(config, &urls, &order, &cards);
+            let search_entries: Vec<String> = cards
+                .par_iter()
+                .map(|card| publish::search_entry(&urls, card))
+                .collect();
+            (feeds, search_entries)
+        },
     );
-    let facts_index = pages.len() - 1;
-    let tag_pages = lists::tag_pages(config, &urls, &by_tag, &cards, &mut pages);
-    pages.push(Page {
-        path: "404.html".into(),
-        template: "404.html",
-        meta: meta(
-            "Page not found",
-            &config.description,
-            urls.asset("404.html"),
-            "404",
-        ),
-        data: PageData::NotFound {},
-    });
-
-    pages.push(Page {
-        path: "search/index.html".into(),
-        template: "search.html",
-        meta: meta(
-            "Search",
-            &config.description,
-            urls.asset("search/"),
-            "search",
-        ),
-        data: PageData::Search {},
-    });
+    let Listed {
+        facts,
+        fact_pages,
+        facts_index,
+        tag_pages,
+    } = listed;
     metadata::default_images(config, &urls, &mut pages[first_index_page..]);
-    let feeds = feeds::build(config, &urls, &order, &cards);
-    let search_entries: Vec<String> = cards
-        .iter()
-        .map(|card| publish::search_entry(&urls, card))
-        .collect();
     let files = vec![
         ("sitemap.xml".to_string(), publish::sitemap(&pages)),
         ("robots.txt".to_string(), publish::robots(&urls)),
@@ -214,6 +208,65 @@ pub fn assemble(
                 .map(|(slug, (_, positions))| (slug, positions))
                 .collect(),
         },
+    }
+}
+
+/// What the list pages need of the site.
+struct Lists<'a> {
+    config: &'a SiteConfig,
+    urls: &'a Urls,
+    knowledge: &'a KnowledgeBase,
+    notes_html: &'a [PreparedText],
+    cards: &'a [Prepared<BriefCard>],
+}
+
+/// Where [`Lists::add_pages`] put the pages that others link to.
+struct Listed {
+    facts: Vec<FactCard>,
+    fact_pages: Vec<usize>,
+    facts_index: usize,
+    tag_pages: BTreeMap<String, usize>,
+}
+
+impl Lists<'_> {
+    /// Appends the index, fact, tag, 404 and search pages to `pages`.
+    fn add_pages(
+        &self,
+        citing: &[Vec<usize>],
+        by_tag: &BTreeMap<String, (String, Vec<usize>)>,
+        pages: &mut Vec<Page>,
+    ) -> Listed {
+        let Lists {
+            config,
+            urls,
+            knowledge,
+            notes_html,
+            cards,
+        } = *self;
+        lists::index_pages(config, urls, cards, pages);
+        let (facts, fact_pages) =
+            lists::fact_pages(config, urls, knowledge, notes_html, citing, cards, pages);
+        let facts_index = pages.len() - 1;
+        let tag_pages = lists::tag_pages(config, urls, by_tag, cards, pages);
+        let description = &config.description;
+        pages.push(Page {
+            path: "404.html".into(),
+            template: "404.html",
+            meta: meta("Page not found", description, urls.asset("404.html"), "404"),
+            data: PageData::NotFound {},
+        });
+        pages.push(Page {
+            path: "search/index.html".into(),
+            template: "search.html",
+            meta: meta("Search", description, urls.asset("search/"), "search"),
+            data: PageData::Search {},
+        });
+        Listed {
+            facts,
+            fact_pages,
+            facts_index,
+            tag_pages,
+        }
     }
 }
 

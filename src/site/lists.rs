@@ -10,6 +10,8 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use rayon::prelude::*;
+
 use crate::config::SiteConfig;
 use crate::knowledge::KnowledgeBase;
 use crate::views::{
@@ -88,22 +90,28 @@ pub(super) fn index_pages(
     cards: &[Prepared<BriefCard>],
     pages: &mut Vec<Page>,
 ) {
-    for list in paginate(cards, config.paginate, |n| urls.index_page(n)) {
-        let title = if list.number == 1 {
-            config.title.clone()
-        } else {
-            format!("Page {}", list.number)
-        };
-        pages.push(Page {
-            path: urls.output_path(&list.url),
-            template: "index.html",
-            meta: meta(&title, &config.description, list.url, "index").updated(newest(list.cards)),
-            data: PageData::Index {
-                briefs: list.cards.to_vec(),
-                paginator: list.paginator,
-            },
-        });
-    }
+    let lists = paginate(cards, config.paginate, |n| urls.index_page(n));
+    let index: Vec<Page> = lists
+        .into_par_iter()
+        .map(|list| {
+            let title = if list.number == 1 {
+                config.title.clone()
+            } else {
+                format!("Page {}", list.number)
+            };
+            Page {
+                path: urls.output_path(&list.url),
+                template: "index.html",
+                meta: meta(&title, &config.description, list.url, "index")
+                    .updated(newest(list.cards)),
+                data: PageData::Index {
+                    briefs: list.cards.to_vec(),
+                    paginator: list.paginator,
+                },
+            }
+        })
+        .collect();
+    pages.extend(index);
 }
 
 /// Fact `index`'s pages: its note and sources, with the briefs citing it (`cited_by`, newest
@@ -160,24 +168,33 @@ pub(super) fn fact_pages(
     cards: &[Prepared<BriefCard>],
     pages: &mut Vec<Page>,
 ) -> (Vec<FactCard>, Vec<usize>) {
+    // Each fact's pages are made in parallel, then appended in the knowledge file's order.
+    let per_fact: Vec<(FactCard, Vec<Page>)> = knowledge
+        .facts
+        .par_iter()
+        .enumerate()
+        .map(|(index, fact)| {
+            let cited_by: Vec<Prepared<BriefCard>> = citing[index]
+                .iter()
+                .map(|&position| cards[position].clone())
+                .collect();
+            let card = FactCard {
+                id: fact.id.clone(),
+                title: fact.title.clone(),
+                url: urls.fact(&fact.id),
+                window: window(fact),
+                citations: cited_by.len(),
+            };
+            let fact_pages = fact_pages_of(config, urls, knowledge, notes_html, index, &cited_by);
+            (card, fact_pages)
+        })
+        .collect();
     let mut listing = Vec::with_capacity(knowledge.facts.len());
     let mut first_pages = Vec::with_capacity(knowledge.facts.len());
-    for (index, fact) in knowledge.facts.iter().enumerate() {
-        let cited_by: Vec<Prepared<BriefCard>> = citing[index]
-            .iter()
-            .map(|&position| cards[position].clone())
-            .collect();
-        listing.push(FactCard {
-            id: fact.id.clone(),
-            title: fact.title.clone(),
-            url: urls.fact(&fact.id),
-            window: window(fact),
-            citations: cited_by.len(),
-        });
+    for (card, fact_pages) in per_fact {
+        listing.push(card);
         first_pages.push(pages.len());
-        pages.extend(fact_pages_of(
-            config, urls, knowledge, notes_html, index, &cited_by,
-        ));
+        pages.extend(fact_pages);
     }
     listing.sort_by(|a, b| {
         a.title
@@ -210,36 +227,49 @@ pub(super) fn tag_pages(
     cards: &[Prepared<BriefCard>],
     pages: &mut Vec<Page>,
 ) -> BTreeMap<String, usize> {
+    // Each tag's pages are made in parallel, then appended in slug order.
+    let per_tag: Vec<(TagView, Vec<Page>)> = by_tag
+        .iter()
+        .collect::<Vec<_>>()
+        .into_par_iter()
+        .map(|(slug, (name, positions))| {
+            let briefs: Vec<Prepared<BriefCard>> = positions
+                .iter()
+                .map(|&position| cards[position].clone())
+                .collect();
+            let tag = TagView {
+                name: name.clone(),
+                slug: slug.clone(),
+                url: urls.tag(slug),
+                count: briefs.len(),
+            };
+            let tag_pages = paginate(&briefs, config.paginate, |n| urls.tag_page(slug, n))
+                .into_iter()
+                .map(|list| {
+                    let title = match list.number {
+                        1 => format!("Tagged “{name}”"),
+                        n => format!("Tagged “{name}”, page {n}"),
+                    };
+                    Page {
+                        path: urls.output_path(&list.url),
+                        template: "tag.html",
+                        meta: meta(&title, "", list.url, "tag").updated(newest(list.cards)),
+                        data: PageData::Tag {
+                            tag: tag.clone(),
+                            briefs: list.cards.to_vec(),
+                            paginator: list.paginator,
+                        },
+                    }
+                })
+                .collect();
+            (tag, tag_pages)
+        })
+        .collect();
     let mut tags = Vec::with_capacity(by_tag.len());
     let mut first_pages = BTreeMap::new();
-    for (slug, (name, positions)) in by_tag {
-        let briefs: Vec<Prepared<BriefCard>> = positions
-            .iter()
-            .map(|&position| cards[position].clone())
-            .collect();
-        let tag = TagView {
-            name: name.clone(),
-            slug: slug.clone(),
-            url: urls.tag(slug),
-            count: briefs.len(),
-        };
-        first_pages.insert(slug.clone(), pages.len());
-        for list in paginate(&briefs, config.paginate, |n| urls.tag_page(slug, n)) {
-            let title = match list.number {
-                1 => format!("Tagged “{name}”"),
-                n => format!("Tagged “{name}”, page {n}"),
-            };
-            pages.push(Page {
-                path: urls.output_path(&list.url),
-                template: "tag.html",
-                meta: meta(&title, "", list.url, "tag").updated(newest(list.cards)),
-                data: PageData::Tag {
-                    tag: tag.clone(),
-                    briefs: list.cards.to_vec(),
-                    paginator: list.paginator,
-                },
-            });
-        }
+    for (tag, tag_pages) in per_tag {
+        first_pages.insert(tag.slug.clone(), pages.len());
+        pages.extend(tag_pages);
         tags.push(tag);
     }
     pages.push(Page {
