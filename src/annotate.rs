@@ -23,7 +23,7 @@ use std::ops::Range;
 use pulldown_cmark::{Event, Options, Tag, TagEnd};
 
 use crate::content::Brief;
-use crate::error::{Error, Span};
+use crate::error::{Error, SourceText, Span};
 use crate::knowledge::KnowledgeBase;
 
 // The types of a traced walk, kept in their own file so this one stays about the walk.
@@ -74,8 +74,18 @@ pub struct Mention {
     pub fact: usize,
     /// Index into the fact's terms; `None` for an explicit `[^id]`.
     pub term: Option<usize>,
-    pub span: Span,
+    /// Bytes of the brief's file the mention covers. Kept as offsets and turned into a
+    /// [`Span`] only by those who show it (`explain`): a build records 50,000 mentions and
+    /// shows none.
+    pub at: Range<usize>,
     pub outcome: Outcome,
+}
+
+impl Mention {
+    /// Where the mention is, for messages; `source` is its brief's file.
+    pub fn span(&self, source: &SourceText) -> Span {
+        source.span(self.at.start, self.at.len())
+    }
 }
 
 /// A brief plus the decisions of this stage.
@@ -483,10 +493,10 @@ impl<T: Tracer> State<'_, '_, T> {
                 }
             }
             Item::Explicit { range, id } => {
-                let span = self.span(run, range.clone());
+                let at = self.source_range(run, range.clone());
                 let Some(fact) = self.knowledge.index_of(&id) else {
                     self.errors.push(Error::user(
-                        span,
+                        self.brief.source.span(at.start, at.len()),
                         format!(
                             "`[^{id}]` names no footnote in this brief and no fact in the knowledge file"
                         ),
@@ -509,10 +519,10 @@ impl<T: Tracer> State<'_, '_, T> {
                         .citations
                         .push(Citation { start, end, number });
                 }
-                self.record(fact, None, span, Outcome::ExplicitCitation);
+                self.record(fact, None, at, Outcome::ExplicitCitation);
             }
             Item::Mention { range, fact, term } => {
-                let span = self.span(run, range.clone());
+                let at = self.source_range(run, range.clone());
                 let outcome = if !self.brief.meta.context {
                     Outcome::ContextOff
                 } else if self.fact_numbers.contains_key(&fact) {
@@ -536,7 +546,7 @@ impl<T: Tracer> State<'_, '_, T> {
                         });
                     }
                 }
-                self.record(fact, Some(term), span, outcome);
+                self.record(fact, Some(term), at, outcome);
             }
         }
     }
@@ -547,15 +557,21 @@ impl<T: Tracer> State<'_, '_, T> {
     }
 
     fn span(&self, run: &Run, range: Range<usize>) -> Span {
-        let offset = self.brief.body_offset + run.body_offset(range.start);
-        self.brief.source.span(offset, range.len())
+        let at = self.source_range(run, range);
+        self.brief.source.span(at.start, at.len())
     }
 
-    fn record(&mut self, fact: usize, term: Option<usize>, span: Span, outcome: Outcome) {
+    /// The bytes of the brief's file that `range` of `run`'s text starts at, `range.len()` long.
+    fn source_range(&self, run: &Run, range: Range<usize>) -> Range<usize> {
+        let offset = self.brief.body_offset + run.body_offset(range.start);
+        offset..offset + range.len()
+    }
+
+    fn record(&mut self, fact: usize, term: Option<usize>, at: Range<usize>, outcome: Outcome) {
         self.annotated.mentions.push(Mention {
             fact,
             term,
-            span,
+            at,
             outcome,
         });
     }
@@ -566,8 +582,14 @@ impl<T: Tracer> State<'_, '_, T> {
 fn find_explicit_citations(text: &str) -> Vec<(Range<usize>, String)> {
     let mut found = Vec::new();
     let mut from = 0;
-    while let Some(relative) = text[from..].find("[^") {
+    // A search for the byte `[` (memchr), not for the two-byte string, which runs the slower
+    // general substring search over every paragraph of every brief.
+    while let Some(relative) = text[from..].find('[') {
         let start = from + relative;
+        if text.as_bytes().get(start + 1) != Some(&b'^') {
+            from = start + 1;
+            continue;
+        }
         let label_start = start + 2;
         let label_len = text[label_start..]
             .find(|c: char| !(c.is_alphanumeric() || c == '-' || c == '_'))

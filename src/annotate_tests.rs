@@ -73,12 +73,12 @@ fn mentions(
         .mentions
         .iter()
         .map(|mention| {
-            let text: String = mention
-                .span
+            let span = mention.span(&annotated.brief.source);
+            let text: String = span
                 .source_line
                 .chars()
-                .skip(mention.span.col - 1)
-                .take(mention.span.len)
+                .skip(span.col - 1)
+                .take(span.len)
                 .collect();
             (
                 knowledge.facts[mention.fact].id.clone(),
@@ -174,7 +174,10 @@ fn a_term_split_by_a_soft_line_break_is_found() {
     assert_eq!(mention.outcome, Outcome::Attached);
     // The span starts at `2020` on the first body line (file line 5) and is cut at its line end.
     assert_eq!(
-        (mention.span.line, mention.span.col, mention.span.len),
+        {
+            let span = mention.span(&brief.source);
+            (span.line, span.col, span.len)
+        },
         (5, 33, 4)
     );
 }
@@ -198,7 +201,13 @@ fn a_term_split_by_smart_quotes_is_found() {
     assert_eq!(a.mentions.len(), 1, "{:?}", a.mentions);
     let mention = &a.mentions[0];
     assert_eq!((mention.fact, mention.outcome), (0, Outcome::Attached));
-    assert_eq!((mention.span.line, mention.span.col), (5, 18));
+    assert_eq!(
+        {
+            let span = mention.span(&brief.source);
+            (span.line, span.col)
+        },
+        (5, 18)
+    );
     assert_eq!(slots(&a, &kb), vec!["1 fact:turkey"]);
 }
 
@@ -224,7 +233,13 @@ fn a_term_split_by_an_entity_is_found() {
     let a = run(&brief, &kb);
     assert_eq!(a.mentions.len(), 1, "{:?}", a.mentions);
     assert_eq!(a.mentions[0].outcome, Outcome::Attached);
-    assert_eq!((a.mentions[0].span.line, a.mentions[0].span.col), (5, 15));
+    assert_eq!(
+        {
+            let span = a.mentions[0].span(&brief.source);
+            (span.line, span.col)
+        },
+        (5, 15)
+    );
     assert_eq!(slots(&a, &kb), vec!["1 fact:osce"]);
 }
 
@@ -262,7 +277,7 @@ fn never_matches_outside_prose() {
         let found: Vec<(usize, Outcome)> = a
             .mentions
             .iter()
-            .map(|x| (x.span.line, x.outcome))
+            .map(|x| (x.span(&brief.source).line, x.outcome))
             .collect();
         assert_eq!(
             found,
@@ -557,14 +572,17 @@ fn mention_spans_point_into_the_file() {
         let spans: Vec<(usize, usize, usize)> = a
             .mentions
             .iter()
-            .map(|x| (x.span.line, x.span.col, x.span.len))
+            .map(|x| {
+                let span = x.span(&brief.source);
+                (span.line, span.col, span.len)
+            })
             .collect();
         // Columns count characters: `Erdoğan’s ` is ten of them.
         assert_eq!(spans, vec![(line, 11, 8), (line, 31, 15)], "{extra:?}");
         assert!(
             a.mentions
                 .iter()
-                .all(|x| x.span.path.to_str() == Some("content/briefs/x.md"))
+                .all(|x| x.span(&brief.source).path.to_str() == Some("content/briefs/x.md"))
         );
     }
 }

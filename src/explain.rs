@@ -180,7 +180,7 @@ pub fn explain(
         items.push(Item {
             fact: mention.fact,
             term: mention.term,
-            span: mention.span,
+            span: mention.span(&brief.source),
             status,
         });
     }

@@ -328,3 +328,39 @@ fn issue_9_script_links_and_images_are_neutralised() {
         assert!(all.contains("<a href=\"#\">a</a>"), "{all}");
     }
 }
+
+#[test]
+fn words_are_counted_as_char_is_whitespace_splits_them() {
+    let pieces = [
+        "a", "word", " ", "\t", "\n", "\r", "\x0b", "\x0c", "\u{a0}", "\u{2003}", "\u{3000}",
+        "\u{85}", "é", "–", "“", "\u{1c}", "ß",
+    ];
+    let mut seed = 7u64;
+    for _ in 0..2_000 {
+        let mut text = String::new();
+        for _ in 0..(seed % 13) {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            text.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
+        }
+        let expected = text
+            .split(char::is_whitespace)
+            .filter(|w| !w.is_empty())
+            .count();
+        let (mut in_word, mut split_in_word) = (false, false);
+        assert_eq!(
+            super::count_words(&text, &mut in_word),
+            expected,
+            "{text:?}"
+        );
+        // Counting across two events continues a word split between them.
+        let middle = text
+            .char_indices()
+            .nth(text.chars().count() / 2)
+            .map_or(0, |(i, _)| i);
+        let split = super::count_words(&text[..middle], &mut split_in_word)
+            + super::count_words(&text[middle..], &mut split_in_word);
+        assert_eq!(split, expected, "{text:?}");
+    }
+}
