@@ -104,7 +104,7 @@ pub fn load(root: &Path, include_drafts: bool) -> Result<Corpus, Error> {
         return Ok(Corpus::default());
     }
     let mut paths = Vec::new();
-    for entry in WalkDir::new(&dir).sort_by_file_name() {
+    for entry in WalkDir::new(&dir) {
         let entry = entry.map_err(|error| {
             let path = error.path().unwrap_or(&dir).to_path_buf();
             Error::io("cannot read", path, error.into())
@@ -114,6 +114,7 @@ pub fn load(root: &Path, include_drafts: bool) -> Result<Corpus, Error> {
             paths.push(entry.into_path());
         }
     }
+    sort_as_walked(&mut paths);
     let results: Vec<Result<Brief, Error>> = paths
         .par_iter()
         .map(|path| {
@@ -319,6 +320,24 @@ pub fn path_name_problem(name: &str) -> Option<String> {
     is_reserved_name(name).then(|| "is a name Windows reserves for a device".to_string())
 }
 
+/// Puts `paths` in the order a walk visiting each folder's entries by name gives (a folder's
+/// files right where its name sorts), so that every later stage sees the same order.
+///
+/// Sorted here rather than by the walk: `WalkDir::sort_by_file_name` finds each name with
+/// `Path::file_name` at every comparison, which was 3% of a 10,000-brief build. Comparing
+/// paths as bytes with the separator made the lowest byte gives the same order as comparing
+/// them part by part: `a/x.md` before `a.md`, as `a` sorts before `a.md`.
+pub fn sort_as_walked(paths: &mut [PathBuf]) {
+    let is_separator = |byte: u8| byte == b'/' || (cfg!(windows) && byte == b'\\');
+    paths.sort_by_cached_key(|path| {
+        path.as_os_str()
+            .as_encoded_bytes()
+            .iter()
+            .map(|&byte| if is_separator(byte) { 0 } else { byte })
+            .collect::<Vec<u8>>()
+    });
+}
+
 /// `con`, `prn`, `aux`, `nul`, `com0`-`com9`, `lpt0`-`lpt9`, in any case, alone or before a
 /// dot (`nul.txt` is the device too).
 pub fn is_reserved_name(name: &str) -> bool {
@@ -461,6 +480,18 @@ mod tests {
         assert!(super::is_reserved_name("COM9.txt") && !super::is_reserved_name("con-flict"));
         assert!(!super::is_reserved_name("com") && !super::is_reserved_name("console"));
         assert!(super::is_reserved_name("Lpt1 .md") && super::is_reserved_name("aux"));
+    }
+
+    #[test]
+    fn paths_sort_as_a_walk_by_name_visits_them() {
+        let names = ["b.md", "a.md", "a/z.md", "a/b/c.md", "a-b.md", "a/a.md", "ab.md", "é.md"];
+        let mut paths: Vec<std::path::PathBuf> =
+            names.iter().map(|name| std::path::Path::new("r").join(name)).collect();
+        super::sort_as_walked(&mut paths);
+        let mut by_parts = paths.clone();
+        by_parts.sort();
+        assert_eq!(paths, by_parts);
+        assert_eq!(paths[0], std::path::Path::new("r/a/a.md"));
         assert!(!super::is_reserved_name("abé") && !super::is_reserved_name("cé"));
     }
 
