@@ -484,9 +484,13 @@ mod tests {
 
     #[test]
     fn paths_sort_as_a_walk_by_name_visits_them() {
-        let names = ["b.md", "a.md", "a/z.md", "a/b/c.md", "a-b.md", "a/a.md", "ab.md", "é.md"];
-        let mut paths: Vec<std::path::PathBuf> =
-            names.iter().map(|name| std::path::Path::new("r").join(name)).collect();
+        let names = [
+            "b.md", "a.md", "a/z.md", "a/b/c.md", "a-b.md", "a/a.md", "ab.md", "é.md",
+        ];
+        let mut paths: Vec<std::path::PathBuf> = names
+            .iter()
+            .map(|name| std::path::Path::new("r").join(name))
+            .collect();
         super::sort_as_walked(&mut paths);
         let mut by_parts = paths.clone();
         by_parts.sort();
