@@ -123,14 +123,13 @@ pub fn write_site_with(
         Ok(meta) if meta.is_dir() => false,
         Ok(_) => {
             fs::remove_file(&work).map_err(|e| Error::io("cannot remove", &work, e))?;
-            fs::create_dir(&work).map_err(|e| Error::io("cannot create", &work, e))?;
             true
         }
-        Err(_) => {
-            fs::create_dir(&work).map_err(|e| Error::io("cannot create", &work, e))?;
-            true
-        }
+        Err(_) => true,
     };
+    if fresh {
+        fs::create_dir(&work).map_err(|e| Error::io("cannot create", &work, e))?;
+    }
     sync_tree(&work, seen, fresh)?;
     write_files(&work, files, rendering, fresh)?;
     swap_into_place(&work, output)

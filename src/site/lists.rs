@@ -229,9 +229,7 @@ pub(super) fn tag_pages(
 ) -> BTreeMap<String, usize> {
     // Each tag's pages are made in parallel, then appended in slug order.
     let per_tag: Vec<(TagView, Vec<Page>)> = by_tag
-        .iter()
-        .collect::<Vec<_>>()
-        .into_par_iter()
+        .par_iter()
         .map(|(slug, (name, positions))| {
             let briefs: Vec<Prepared<BriefCard>> = positions
                 .iter()
