@@ -6,11 +6,13 @@
 //! Tera autoescapes every value; only the views' `*_html` fields (author Markdown) are marked
 //! safe, by the templates themselves. This stage writes nothing.
 
+mod cards;
+
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use rayon::prelude::*;
-use tera::{Context, ErrorKind, Tera};
+use tera::{Context, ErrorKind, Kwargs, State, Tera};
 
 use crate::error::{Error, SourceText};
 use crate::feeds::Feed;
@@ -50,6 +52,8 @@ pub struct RenderedSite {
 const FEED: &str = "atom.xml";
 /// One feed entry's content, given the same context as the brief's page.
 const FEED_ENTRY: &str = "feed_entry.html";
+/// The template function that gives a brief's card, see [`cards`].
+const CARD_HTML: &str = "card_html";
 
 /// A compiled template environment, with the sources kept for error messages.
 pub struct Renderer {
@@ -61,6 +65,10 @@ pub struct Renderer {
 pub fn compile(theme: Theme) -> Result<Renderer, Error> {
     let mut tera = Tera::new();
     tera.autoescape_on([".html", ".htm", ".xml"]);
+    // Known from the start, so templates that call it compile; each site's environment
+    // replaces it (see `Renderer::for_site`). This one is what `partials/card.html` itself
+    // would call, and refusing there is what keeps a card from rendering itself forever.
+    tera.register_function(CARD_HTML, cards::refuse);
     let sources: Vec<(&str, &str)> = theme
         .templates
         .iter()
@@ -81,6 +89,47 @@ pub fn compile(theme: Theme) -> Result<Renderer, Error> {
 }
 
 impl Renderer {
+    /// The environment `site`'s pages render in: the theme's templates, with a `card_html`
+    /// that keeps the cards it renders for the site's other lists.
+    pub fn for_site(&self, site: &Site) -> SiteRenderer<'_> {
+        let cards = cards::CardHtml::new(self.tera.clone(), &site.layout.cards);
+        let mut tera = self.tera.clone();
+        tera.register_function(CARD_HTML, move |kwargs: Kwargs, state: &State| {
+            cards.call(kwargs, state)
+        });
+        SiteRenderer {
+            tera,
+            theme: &self.theme,
+        }
+    }
+
+    /// Renders every page of `site`, in order, then its feeds: see [`SiteRenderer::render`].
+    pub fn render(
+        &self,
+        site: &Site,
+        previous: Option<(&Site, &RenderedSite)>,
+    ) -> Result<RenderedSite, Error> {
+        self.for_site(site).render(site, previous)
+    }
+
+    /// Renders only the pages and feeds of `patch`: see [`SiteRenderer::render_patch`].
+    pub fn render_patch(
+        &self,
+        site: &Site,
+        rendered: &RenderedSite,
+        patch: &Patch,
+    ) -> Result<RenderedPatch, Error> {
+        self.for_site(site).render_patch(site, rendered, patch)
+    }
+}
+
+/// One site's template environment, made by [`Renderer::for_site`].
+pub struct SiteRenderer<'r> {
+    tera: Tera,
+    theme: &'r Theme,
+}
+
+impl SiteRenderer<'_> {
     /// Renders every page of `site`, in order, then its feeds. With `previous` (the site and
     /// output of an earlier build with the same templates), a page or feed whose context is
     /// equal to its earlier one is reused instead of rendered: same templates and same context
@@ -228,7 +277,7 @@ impl Renderer {
     /// The context `page`'s template gets: the shared values, `page`, and its own data.
     fn page_context(&self, shared: &Context, page: &Page) -> Result<Context, Error> {
         let mut context = Context::from_serialize(&page.data)
-            .map_err(|error| convert(&self.theme, Some(page.template), &error))?;
+            .map_err(|error| convert(self.theme, Some(page.template), &error))?;
         context.extend(shared.clone());
         context.insert("page", &page.meta);
         Ok(context)
@@ -245,7 +294,7 @@ impl Renderer {
         let mut html = Vec::with_capacity(PAGE_CAPACITY);
         self.tera
             .render_to(page.template, &context, &mut html)
-            .map_err(|error| convert(&self.theme, Some(page.template), &error))?;
+            .map_err(|error| convert(self.theme, Some(page.template), &error))?;
         Ok(html)
     }
 
@@ -286,7 +335,7 @@ impl Renderer {
     fn render_one(&self, template: &str, context: &Context) -> Result<String, Error> {
         self.tera
             .render(template, context)
-            .map_err(|error| convert(&self.theme, Some(template), &error))
+            .map_err(|error| convert(self.theme, Some(template), &error))
     }
 }
 

@@ -6,7 +6,9 @@
 //! are absolute or root-relative and already carry the `base_url` prefix.
 //!
 //! Every page gets `site` ([`SiteView`]) and `page` ([`PageMeta`]); the rest depends on the
-//! template, see [`PageData`].
+//! template, see [`PageData`]. Lists of briefs show each [`BriefCard`] with the template function
+//! `card_html(card=card, heading="h3")`, which renders `partials/card.html` once per card and
+//! heading for the whole site (see `templates::cards`).
 
 use std::ops::Deref;
 use std::sync::Arc;
@@ -29,6 +31,13 @@ impl<T: Serialize> Prepared<T> {
             view: Arc::new(view),
             value,
         }
+    }
+
+    /// The template value, shared (not copied) by every context it is put in: a template that
+    /// is handed this value gets this very map, which is how [`crate::templates`] recognises a
+    /// card it has rendered before.
+    pub fn value(&self) -> &tera::Value {
+        &self.value
     }
 }
 

@@ -34,11 +34,11 @@ pub fn build(options: &BuildOptions) -> Result<Stats, Error> {
     clock.lap("files");
 
     let shared = templates::shared_context(&site);
+    let renderer = parts.renderer.for_site(&site);
     let render = |at: usize| -> Result<Vec<u8>, Error> {
         match pages.get(at) {
-            Some(&page) => parts.renderer.render_page_alone(&shared, &site.pages[page]),
-            None => parts
-                .renderer
+            Some(&page) => renderer.render_page_alone(&shared, &site.pages[page]),
+            None => renderer
                 .render_feed_alone(&shared, &site, feeds[at - pages.len()])
                 .map(String::into_bytes),
         }
@@ -64,6 +64,7 @@ pub fn build(options: &BuildOptions) -> Result<Stats, Error> {
     // Freeing a 10,000-brief site's views and bodies is hundreds of thousands of frees, done
     // on one thread while the build is otherwise over; a `briefing build` process exits
     // without waiting for them.
+    drop(renderer);
     let teardown = (parts, site, shared);
     std::thread::spawn(move || drop(teardown));
     Ok(stats)

@@ -220,3 +220,41 @@ fn template_rendering_error() {
         "themes/broken/templates/brief.html:1:13: error: template: Field `no_such_field` is not defined. Available fields: author, body_html, date, date_human, facts, footnotes, image, next, previous, reading_minutes, slug, source_url, summary, tags, title, updated, url, word_count\n  |\n1 | <p>{{ brief.no_such_field.deeper }}</p>\n  |             ^^^^^^^^^^^^^\n"
     );
 }
+
+#[test]
+fn card_partial_that_calls_card_html() {
+    let report = build_error(&[
+        ("site.yaml", "theme: broken\n"),
+        (
+            "content/briefs/a.md",
+            "---\ntitle: X\ndate: 2022-01-01\n---\nx\n",
+        ),
+        (
+            "themes/broken/templates/partials/card.html",
+            "<p>{{ card.title }}</p>\n{{ card_html(card=card) }}\n",
+        ),
+    ]);
+    assert_eq!(
+        report,
+        "(default theme)/templates/index.html:16:10: error: template: `partials/card.html` line 2, column 4: `partials/card.html` cannot call `card_html`, which renders it (`card_html` gives it `site`, `card` and `card_heading`, the same for every list the card is on)\n   |\n16 |   <li>{{ card_html(card=card) }}</li>\n   |          ^^^^^^^^^^^^^^^^^^^^\n"
+    );
+}
+
+#[test]
+fn card_partial_that_reads_the_page() {
+    let report = build_error(&[
+        ("site.yaml", "theme: broken\n"),
+        (
+            "content/briefs/a.md",
+            "---\ntitle: X\ndate: 2022-01-01\n---\nx\n",
+        ),
+        (
+            "themes/broken/templates/partials/card.html",
+            "<p class=\"{{ page.kind }}\">{{ card.title }}</p>\n",
+        ),
+    ]);
+    assert_eq!(
+        report,
+        "(default theme)/templates/index.html:16:10: error: template: `partials/card.html` line 1, column 14: Variable `page` is not defined. Available variables: card, site (`card_html` gives it `site`, `card` and `card_heading`, the same for every list the card is on)\n   |\n16 |   <li>{{ card_html(card=card) }}</li>\n   |          ^^^^^^^^^^^^^^^^^^^^\n"
+    );
+}
