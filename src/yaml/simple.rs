@@ -83,12 +83,14 @@ fn plain_key(key: &str) -> bool {
 }
 
 /// Words the parser resolves to null or a boolean, and words YAML 1.1 did, which a reader
-/// might mean as such: left to the full parser whatever the target type.
+/// might mean as such: left to the full parser whatever the target type. Compared without
+/// lowercasing a copy: every key and plain scalar of every brief is asked.
 fn special_word(word: &str) -> bool {
-    matches!(
-        word.to_ascii_lowercase().as_str(),
-        "null" | "true" | "false" | "yes" | "no" | "on" | "off" | "y" | "n"
-    )
+    const SPECIAL: [&str; 9] = ["null", "true", "false", "yes", "no", "on", "off", "y", "n"];
+    word.len() <= 5
+        && SPECIAL
+            .iter()
+            .any(|special| word.eq_ignore_ascii_case(special))
 }
 
 /// `text` without a trailing ` # comment` and trailing spaces; `None` if a `#` could be
@@ -249,6 +251,10 @@ fn scalar(text: &str, in_flow: bool) -> Option<Value> {
 
 fn double_quoted(text: &str) -> Option<String> {
     let inner = text.strip_prefix('"')?.strip_suffix('"')?;
+    // Most quoted scalars (titles, summaries) hold no escape: taken whole, not char by char.
+    if !inner.contains('\\') {
+        return (!inner.contains('"')).then(|| inner.to_string());
+    }
     let mut out = String::with_capacity(inner.len());
     let mut chars = inner.chars();
     while let Some(c) = chars.next() {
@@ -285,10 +291,16 @@ fn single_quoted(text: &str) -> Option<String> {
 
 /// A plain scalar the parser reads as the string it spells, or as `true` or `false`.
 fn plain(text: &str, in_flow: bool) -> Option<Value> {
-    if text.contains(": ") || text.ends_with(':') || text.contains(" #") {
-        return None;
-    }
-    if in_flow && text.contains([',', '[', ']', '{', '}', '#']) {
+    // One pass for what would end or change the scalar: `: ` and ` #` anywhere, a final `:`,
+    // and in a flow collection its own punctuation.
+    let bytes = text.as_bytes();
+    let ends_or_changes = bytes.iter().enumerate().any(|(at, &byte)| match byte {
+        b':' => bytes.get(at + 1).is_none_or(|&next| next == b' '),
+        b'#' => in_flow || (at > 0 && bytes[at - 1] == b' '),
+        b',' | b'[' | b']' | b'{' | b'}' => in_flow,
+        _ => false,
+    });
+    if ends_or_changes {
         return None;
     }
     match text {
