@@ -86,7 +86,7 @@ impl Matcher {
     ///
     /// The folded text is read a word at a time: a mention can start only where a word or a
     /// non-word character does, and a word's first byte is the only place in it where one may,
-    /// which the word itself says (see [`Trie::may_start_with_word_at`]). Walks may start at
+    /// which the word itself says, with the one after it (see [`Trie::may_start_with_words_at`]). Walks may start at
     /// more places than a mention can (after a word, at its punctuation); the whole-word test
     /// drops what they find there.
     fn candidates(&self, text: &str) -> Vec<TermMatch> {
@@ -130,7 +130,7 @@ impl Matcher {
                 }
             } else if haystack[position].is_ascii_alphanumeric() {
                 let end = word_end(haystack, position);
-                if self.trie.may_start_with_word_at(haystack, position, end) {
+                if self.trie.may_start_with_words_at(haystack, position, end) {
                     walk_from(position);
                 }
                 position = folded.skip_word(end, &mut next);

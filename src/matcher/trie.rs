@@ -41,6 +41,14 @@ pub struct Trie {
     /// text are turned away with one load, however many terms there are and however many of
     /// them share their first letters.
     first_words: Box<[u64]>,
+    /// A bit for the hashed first word of each pattern that is that one word alone: where the
+    /// text's word is one of these, a walk always starts.
+    alone_words: Box<[u64]>,
+    /// A bit for each pattern that goes on past its first word: its first word, the byte after
+    /// it and the word after that byte, hashed together ([`pair_key`]). A term's first word is
+    /// often a common one (`the Sador observatory`), which would start a walk at every `the` of
+    /// every brief; the pair turns away all but the `the` before a term's second word.
+    pairs: Box<[u64]>,
     /// How far a word's hash is shifted right to give its bit in `first_words`.
     key_shift: u32,
     /// Whether some pattern starts with a byte that is not an ASCII letter or digit (a quote, a
@@ -80,11 +88,54 @@ fn first_word_length(bytes: &[u8]) -> usize {
 /// The key of a text whose first word is `word` (of any length, not empty).
 #[inline]
 fn word_key(word: &[u8], shift: u32) -> usize {
+    hash_key(word_prefix(word), word.len(), shift)
+}
+
+/// The first eight bytes of `word`, zero-padded, as one number.
+#[inline]
+fn word_prefix(word: &[u8]) -> u64 {
     let mut prefix = 0u64;
     for (index, &byte) in word.iter().take(8).enumerate() {
         prefix |= u64::from(byte) << (8 * index);
     }
-    hash_key(prefix, word.len(), shift)
+    prefix
+}
+
+/// The key of a first word, the byte after it and the word after that (which may be empty),
+/// each word given by its first eight bytes and its length, in `64 - shift` bits.
+#[inline]
+fn pair_key(first: (u64, usize), separator: u8, second: (u64, usize), shift: u32) -> usize {
+    let first = first.0 ^ (first.1.min(9) as u64) << 59;
+    let second = second.0 ^ (second.1.min(9) as u64) << 59 ^ u64::from(separator) << 51;
+    let mixed = first.wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(29) ^ second;
+    (mixed.wrapping_mul(0xD6E8_FEB8_6659_FD93) >> shift) as usize
+}
+
+/// [`word_prefix`] of `text[start..end]`. Where eight bytes follow `start` it reads them in
+/// one load and masks off what is past the word, which is most of the matcher's work on a long
+/// brief.
+#[inline]
+fn prefix_at(text: &[u8], start: usize, end: usize) -> u64 {
+    let length = end - start;
+    match text.get(start..start + 8) {
+        Some(eight) if length > 0 => {
+            let prefix = u64::from_le_bytes(eight.try_into().unwrap_or_default());
+            if length < 8 {
+                prefix & ((1u64 << (8 * length)) - 1)
+            } else {
+                prefix
+            }
+        }
+        _ => word_prefix(&text[start..end]),
+    }
+}
+
+/// The length of the run of ASCII letters and digits at the start of `bytes`.
+fn word_length(bytes: &[u8]) -> usize {
+    bytes
+        .iter()
+        .position(|byte| !byte.is_ascii_alphanumeric())
+        .unwrap_or(bytes.len())
 }
 
 /// The key of a word by its first eight bytes (zero-padded) and length, in `64 - shift` bits.
@@ -105,6 +156,14 @@ impl std::fmt::Display for TooLarge {
 }
 
 const NONE: u32 = u32::MAX;
+
+fn set_bit(bits: &mut [u64], key: usize) {
+    bits[key / 64] |= 1 << (key % 64);
+}
+
+fn has_bit(bits: &[u64], key: usize) -> bool {
+    bits[key / 64] & (1 << (key % 64)) != 0
+}
 
 fn index(value: usize) -> Result<u32, TooLarge> {
     u32::try_from(value)
@@ -134,6 +193,8 @@ impl Trie {
             bitmaps: Vec::new(),
             root: Box::new([NONE; 256]),
             first_words: vec![0; 1 << (key_bits(patterns.len()) - 6)].into_boxed_slice(),
+            alone_words: vec![0; 1 << (key_bits(patterns.len()) - 6)].into_boxed_slice(),
+            pairs: vec![0; 1 << (key_bits(patterns.len()) - 6)].into_boxed_slice(),
             key_shift: 64 - key_bits(patterns.len()),
             starts_without_word: false,
         };
@@ -143,7 +204,19 @@ impl Trie {
                 0 => trie.starts_without_word = true,
                 length => {
                     let key = word_key(&bytes[..length], trie.key_shift);
-                    trie.first_words[key / 64] |= 1 << (key % 64);
+                    set_bit(&mut trie.first_words, key);
+                    let first_end = word_length(bytes);
+                    match bytes.get(first_end) {
+                        None => set_bit(&mut trie.alone_words, key),
+                        Some(&separator) => {
+                            let first = (word_prefix(&bytes[..first_end]), first_end);
+                            let rest = &bytes[first_end + 1..];
+                            let second = &rest[..word_length(rest)];
+                            let second = (word_prefix(second), second.len());
+                            let pair = pair_key(first, separator, second, trie.key_shift);
+                            set_bit(&mut trie.pairs, pair);
+                        }
+                    }
                 }
             }
         }
@@ -247,25 +320,45 @@ impl Trie {
         self.has_key(word_key(word, self.key_shift))
     }
 
-    /// [`Trie::may_start_with_word`] for the word `text[start..end]`. Where eight bytes follow
-    /// `start` it reads them in one load and masks off what is past the word, which is most of
-    /// the matcher's work on a long brief.
+    /// [`Trie::may_start_with_word`] for the word `text[start..end]`, and where only longer
+    /// patterns start with that word, the same question of the pair it makes with the byte and
+    /// the word after it (see `pairs`). What a walk from `start` would find as a whole-word
+    /// mention is never turned away: the text there holds the pattern's own first word, byte
+    /// after it and second word, or the pattern is its first word alone.
     #[inline]
-    pub fn may_start_with_word_at(&self, text: &[u8], start: usize, end: usize) -> bool {
-        let length = end - start;
-        let Some(eight) = text.get(start..start + 8).filter(|_| length > 0) else {
-            return self.may_start_with_word(&text[start..end]);
-        };
-        let mut prefix = u64::from_le_bytes(eight.try_into().unwrap_or_default());
-        if length < 8 {
-            prefix &= (1u64 << (8 * length)) - 1;
+    pub fn may_start_with_words_at(&self, text: &[u8], start: usize, end: usize) -> bool {
+        if end == start {
+            return self.starts_without_word;
         }
-        self.has_key(hash_key(prefix, length, self.key_shift))
+        let first = (prefix_at(text, start, end), end - start);
+        let key = hash_key(first.0, first.1, self.key_shift);
+        if !has_bit(&self.first_words, key) {
+            return false;
+        }
+        if has_bit(&self.alone_words, key) {
+            return true;
+        }
+        let Some(&separator) = text.get(end) else {
+            return false;
+        };
+        let second_start = end + 1;
+        let second_end = match text.get(second_start) {
+            Some(byte) if byte.is_ascii_alphanumeric() => super::word_end(text, second_start),
+            _ => second_start,
+        };
+        let second = (
+            prefix_at(text, second_start, second_end),
+            second_end - second_start,
+        );
+        has_bit(
+            &self.pairs,
+            pair_key(first, separator, second, self.key_shift),
+        )
     }
 
     #[inline]
     fn has_key(&self, key: usize) -> bool {
-        self.first_words[key / 64] & (1 << (key % 64)) != 0
+        has_bit(&self.first_words, key)
     }
 
     /// Calls `found(pattern, end)` for every pattern that `text[start..]` begins with, shortest
@@ -358,30 +451,65 @@ mod tests {
     }
 
     #[test]
-    fn a_word_read_in_one_load_hashes_like_the_word_alone() {
-        let owned: Vec<String> = ["un", "peacekeepers", "karabakh", "lachin corridor", "a"]
-            .iter()
-            .map(|p| p.to_string())
-            .collect();
-        let trie = Trie::new(&owned).unwrap();
+    fn a_word_read_in_one_load_is_the_word_alone() {
         let text = b"a un peacekeepers karabakh lachinx corridor un a";
         let mut start = 0;
         while start < text.len() {
-            let end = text[start..]
-                .iter()
-                .position(|byte| !byte.is_ascii_alphanumeric())
-                .map_or(text.len(), |length| start + length);
+            let end = start + super::word_length(&text[start..]);
             assert_eq!(
-                trie.may_start_with_word_at(text, start, end),
-                trie.may_start_with_word(&text[start..end]),
+                super::prefix_at(text, start, end),
+                super::word_prefix(&text[start..end]),
                 "{start}..{end}"
             );
             start = end + 1;
         }
-        assert!(trie.may_start_with_word_at(text, 0, 1));
-        assert!(trie.may_start_with_word_at(text, text.len() - 1, text.len()));
-        assert!(trie.may_start_with_word_at(text, 18, 26));
-        assert!(!trie.may_start_with_word_at(text, 27, 34));
+    }
+
+    #[test]
+    fn a_common_first_word_starts_a_walk_only_before_a_second_word_of_a_term() {
+        let owned: Vec<String> = [
+            "the sador observatory",
+            "jlo",
+            "u.s. sanctions",
+            "re-",
+            "x -- y",
+            "the",
+        ]
+        .iter()
+        .map(|p| p.to_string())
+        .collect();
+        let trie = Trie::new(&owned[..5]).unwrap();
+        let at = |text: &str| {
+            let end = super::word_length(text.as_bytes());
+            trie.may_start_with_words_at(text.as_bytes(), 0, end)
+        };
+        for text in [
+            "the sador observatory",
+            "the sador",
+            "jlo",
+            "jlo's",
+            "u.s. sanctions",
+            "re- elected",
+            "re-",
+            "x -- y",
+        ] {
+            assert!(at(text), "{text}");
+        }
+        for text in [
+            "the cat",
+            "the",
+            "the ",
+            "jl",
+            "u.k.",
+            "re-elected",
+            "x y",
+            "sador",
+        ] {
+            assert!(!at(text), "{text}");
+        }
+        // A term that is the word alone starts a walk at every `the`.
+        let trie = Trie::new(&owned).unwrap();
+        assert!(trie.may_start_with_words_at(b"the cat", 0, 3));
     }
 
     #[test]
