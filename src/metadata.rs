@@ -5,7 +5,7 @@
 //! are replaced by their `\u` escapes: the result is still the same JSON, and no author text can
 //! close the `<script>` element it sits in.
 
-use serde_json::{Value, json};
+use serde::Serialize;
 
 use crate::config::SiteConfig;
 use crate::site::{Page, Urls};
@@ -32,36 +32,74 @@ pub fn brief_meta(
     meta
 }
 
-fn news_article(brief: &BriefView, config: &SiteConfig, urls: &Urls) -> Value {
-    let mut article = json!({
-        "@context": "https://schema.org",
-        "@type": "NewsArticle",
-        "headline": brief.card.title,
-        "datePublished": brief.card.date,
-        "mainEntityOfPage": brief.card.url,
-        "publisher": { "@type": "Organization", "name": config.title },
-    });
-    if let Some(author) = &brief.card.author {
-        article["author"] = json!({ "@type": "Person", "name": author });
-    } else {
-        article["author"] = json!({ "@type": "Organization", "name": config.title });
-    }
-    if let Some(summary) = &brief.card.summary {
-        article["description"] = json!(summary);
-    }
+/// The schema.org `NewsArticle` of a brief. Fields in the order serde_json writes a map's keys
+/// (sorted), so the text is what the `json!` map this replaces gave; written straight from
+/// the struct, without building that map for every brief.
+#[derive(Serialize)]
+struct NewsArticle<'a> {
+    #[serde(rename = "@context")]
+    context: &'static str,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    author: Named<'a>,
+    #[serde(rename = "datePublished")]
+    date_published: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<&'a str>,
+    headline: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    image: Option<[String; 1]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    keywords: Option<String>,
+    #[serde(rename = "mainEntityOfPage")]
+    main_entity_of_page: &'a str,
+    publisher: Named<'a>,
+}
+
+/// A `Person` or `Organization` by name.
+#[derive(Serialize)]
+struct Named<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    name: &'a str,
+}
+
+fn news_article<'a>(brief: &'a BriefView, config: &'a SiteConfig, urls: &Urls) -> NewsArticle<'a> {
+    let organization = Named {
+        kind: "Organization",
+        name: &config.title,
+    };
+    let author = match &brief.card.author {
+        Some(author) => Named {
+            kind: "Person",
+            name: author,
+        },
+        None => Named {
+            kind: "Organization",
+            name: &config.title,
+        },
+    };
     // Search engines read SVG too, so the brief's own image wins whatever its format.
     let image = match &brief.image {
         Some(image) => Some(image.src.clone()),
         None => site_image(config).map(|src| urls.asset(src)),
     };
-    if let Some(image) = image {
-        article["image"] = json!([image]);
+    let keywords = (!brief.card.tags.is_empty()).then(|| {
+        let names: Vec<&str> = brief.card.tags.iter().map(|t| t.name.as_str()).collect();
+        names.join(", ")
+    });
+    NewsArticle {
+        context: "https://schema.org",
+        kind: "NewsArticle",
+        author,
+        date_published: &brief.card.date,
+        description: brief.card.summary.as_deref(),
+        headline: &brief.card.title,
+        image: image.map(|image| [image]),
+        keywords,
+        main_entity_of_page: &brief.card.url,
+        publisher: organization,
     }
-    if !brief.card.tags.is_empty() {
-        let keywords: Vec<&str> = brief.card.tags.iter().map(|t| t.name.as_str()).collect();
-        article["keywords"] = json!(keywords.join(", "));
-    }
-    article
 }
 
 /// Gives every page without a card image of its own the site's `image`, if one is set.
@@ -92,13 +130,20 @@ fn shows_in_cards(src: &str) -> bool {
         .any(|ext| path.ends_with(ext))
 }
 
-/// JSON text that can sit inside a `<script>` element unchanged.
-fn script_safe(value: &Value) -> String {
-    value
-        .to_string()
-        .replace('<', "\\u003c")
-        .replace('>', "\\u003e")
-        .replace('&', "\\u0026")
+/// JSON text that can sit inside a `<script>` element unchanged: `<`, `>` and `&` written as
+/// their `\u` escapes, which JSON reads as the same characters.
+fn script_safe(value: &impl Serialize) -> String {
+    let json = serde_json::to_string(value).unwrap_or_default();
+    let mut safe = String::with_capacity(json.len());
+    for c in json.chars() {
+        match c {
+            '<' => safe.push_str("\\u003c"),
+            '>' => safe.push_str("\\u003e"),
+            '&' => safe.push_str("\\u0026"),
+            c => safe.push(c),
+        }
+    }
+    safe
 }
 
 #[cfg(test)]
