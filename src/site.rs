@@ -99,9 +99,10 @@ pub fn assemble(
         (b.meta.date, &a.slug).cmp(&(a.meta.date, &b.slug))
     });
     let order: Vec<&RenderedBrief> = newest_first.iter().map(|&i| &briefs[i]).collect();
+    let tags = TagLinks::of(&urls, order.iter().map(|r| r.brief));
     let cards: Vec<Prepared<BriefCard>> = order
         .par_iter()
-        .map(|r| Prepared::new(card(&urls, r.brief)))
+        .map(|r| Prepared::new(card(&urls, r.brief, &tags)))
         .collect();
     let shared = fact_shared(knowledge);
     // In parallel, like the stages before: the pages then reuse the memory those stages'
@@ -374,7 +375,7 @@ fn meta(title: &str, description: &str, url: String, kind: &'static str) -> Page
     }
 }
 
-fn card(urls: &Urls, brief: &Brief) -> BriefCard {
+fn card(urls: &Urls, brief: &Brief, tags: &TagLinks) -> BriefCard {
     BriefCard {
         slug: brief.slug.clone(),
         url: urls.brief(&brief.slug),
@@ -387,13 +388,48 @@ fn card(urls: &Urls, brief: &Brief) -> BriefCard {
         tags: brief
             .tags
             .iter()
-            .map(|(slug, name)| TagLink {
-                name: name.clone(),
-                slug: slug.clone(),
-                url: urls.tag(slug),
-            })
+            .map(|(slug, name)| tags.link(urls, slug, name))
             .collect(),
     }
+}
+
+/// One prepared link for each tag as briefs spell it, made once and shared by every card
+/// that carries it, instead of three strings and a template map for each of the site's
+/// 40,000 tag links (at 10,000 briefs, a tenth of the memory the site's views take).
+#[derive(Default)]
+pub(crate) struct TagLinks(BTreeMap<String, BTreeMap<String, Prepared<TagLink>>>);
+
+impl TagLinks {
+    /// The links of every tag of `briefs`, by slug and then by the name as written.
+    fn of<'b>(urls: &Urls, briefs: impl IntoIterator<Item = &'b Brief>) -> TagLinks {
+        let mut links = TagLinks::default();
+        for brief in briefs {
+            for (slug, name) in &brief.tags {
+                let names = links.0.entry(slug.clone()).or_default();
+                if !names.contains_key(name) {
+                    names.insert(name.clone(), new_tag_link(urls, slug, name));
+                }
+            }
+        }
+        links
+    }
+
+    /// The shared link, or a new one for a tag this table does not hold.
+    fn link(&self, urls: &Urls, slug: &str, name: &str) -> Prepared<TagLink> {
+        self.0
+            .get(slug)
+            .and_then(|names| names.get(name))
+            .cloned()
+            .unwrap_or_else(|| new_tag_link(urls, slug, name))
+    }
+}
+
+fn new_tag_link(urls: &Urls, slug: &str, name: &str) -> Prepared<TagLink> {
+    Prepared::new(TagLink {
+        name: name.to_string(),
+        slug: slug.to_string(),
+        url: urls.tag(slug),
+    })
 }
 
 fn fact_link(urls: &Urls, fact: &Fact) -> FactLink {
@@ -493,7 +529,39 @@ fn first_sentence(note: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::first_sentence;
+    use super::{TagLinks, Urls, card, first_sentence};
+    use crate::content::parse_brief;
+    use crate::error::SourceText;
+
+    #[test]
+    fn cards_share_the_link_of_a_tag_spelt_alike() {
+        let brief = |name: &str, tags: &str| {
+            let text = format!("---\ntitle: T\ndate: 2022-08-04\ntags: [{tags}]\n---\nx\n");
+            parse_brief(SourceText::new(format!("content/briefs/{name}.md"), text)).unwrap()
+        };
+        let briefs = [brief("a", "Armenia, russia"), brief("b", "russia, armenia")];
+        let urls = Urls::new("/");
+        let links = TagLinks::of(&urls, &briefs);
+        let (a, b) = (
+            card(&urls, &briefs[0], &links),
+            card(&urls, &briefs[1], &links),
+        );
+        let map = |card: &crate::views::BriefCard, at: usize| {
+            std::ptr::from_ref(card.tags[at].value().as_map().unwrap())
+        };
+        // `russia` is one shared link; `Armenia` and `armenia` are one tag, spelt two ways.
+        assert_eq!(map(&a, 1), map(&b, 0));
+        assert_ne!(map(&a, 0), map(&b, 1));
+        assert_eq!(a.tags[0].url, b.tags[1].url);
+        assert_eq!(
+            (a.tags[0].name.as_str(), b.tags[1].name.as_str()),
+            ("Armenia", "armenia")
+        );
+        // A table without the tag still gives an equal link, just not a shared one.
+        let alone = card(&urls, &briefs[0], &TagLinks::default());
+        assert_eq!(alone.tags, a.tags);
+        assert_ne!(map(&alone, 1), map(&a, 1));
+    }
 
     #[test]
     fn first_sentence_of_a_note() {

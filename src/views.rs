@@ -168,7 +168,9 @@ pub struct BriefCard {
     pub updated: String,
     pub author: Option<String>,
     pub summary: Option<String>,
-    pub tags: Vec<TagLink>,
+    /// Shared by every card with the same tag (see `site::TagLinks`): 50 tags make 40,000
+    /// links on a 10,000-brief site.
+    pub tags: Vec<Prepared<TagLink>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -19,7 +19,8 @@ use crate::publish;
 use crate::views::{BriefCard, PageData, Prepared, PreparedText};
 
 use super::{
-    Neighbours, Page, Site, Urls, brief_page, card, fact_pages_of, fact_shared, page_count,
+    Neighbours, Page, Site, TagLinks, Urls, brief_page, card, fact_pages_of, fact_shared,
+    page_count,
 };
 
 /// One edited brief: its corpus index, its new rendering, and the facts it cited before.
@@ -76,7 +77,8 @@ pub fn patch(
     for edit in edits {
         let position = *layout.position.get(edit.index)?;
         let before = &layout.cards[position];
-        let after = card(&at.urls, edit.rendered.brief);
+        // A patched card makes its own tag links: the site's are equal to them, not shared.
+        let after = card(&at.urls, edit.rendered.brief, &TagLinks::default());
         let keeps_place = after.slug == before.slug
             && after.date == before.date
             && after.updated == before.updated
