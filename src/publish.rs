@@ -25,7 +25,7 @@ pub fn sitemap(pages: &[Page]) -> String {
         .filter(|page| !NOT_IN_SITEMAP.contains(&page.meta.kind))
     {
         xml.push_str("  <url>\n    <loc>");
-        xml.push_str(&escape_xml(&page.meta.url));
+        push_escaped_xml(&mut xml, &page.meta.url);
         xml.push_str("</loc>\n");
         if let Some(lastmod) = &page.meta.updated {
             xml.push_str("    <lastmod>");
@@ -100,17 +100,27 @@ pub fn search_index(urls: &Urls, entries: &[String], facts: &[FactCard]) -> Stri
     json
 }
 
-fn escape_xml(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&apos;")
+/// Appends `text` to `xml` with XML's five special characters escaped, in one pass: the
+/// sitemap escapes the URL of every page of the site.
+fn push_escaped_xml(xml: &mut String, text: &str) {
+    let mut rest = text;
+    while let Some(at) = rest.find(['&', '<', '>', '"', '\'']) {
+        xml.push_str(&rest[..at]);
+        xml.push_str(match rest.as_bytes()[at] {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            _ => "&apos;",
+        });
+        rest = &rest[at + 1..];
+    }
+    xml.push_str(rest);
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{escape_xml, robots};
+    use super::{push_escaped_xml, robots};
     use crate::site::Urls;
 
     #[test]
@@ -123,6 +133,13 @@ mod tests {
 
     #[test]
     fn sitemap_locations_are_escaped() {
-        assert_eq!(escape_xml("a?b=1&c=<2>"), "a?b=1&amp;c=&lt;2&gt;");
+        let escaped = |text: &str| {
+            let mut xml = String::from("<loc>");
+            push_escaped_xml(&mut xml, text);
+            xml
+        };
+        assert_eq!(escaped("a?b=1&c=<2>"), "<loc>a?b=1&amp;c=&lt;2&gt;");
+        assert_eq!(escaped("\"it's\""), "<loc>&quot;it&apos;s&quot;");
+        assert_eq!(escaped("/plain/"), "<loc>/plain/");
     }
 }

@@ -133,11 +133,12 @@ pub fn assemble(
             citing[fact].push(position);
         }
         for (slug, name) in &rendered.brief.tags {
-            by_tag
-                .entry(slug.clone())
-                .or_insert_with(|| (name.clone(), Vec::new()))
-                .1
-                .push(position);
+            match by_tag.get_mut(slug.as_str()) {
+                Some((_, positions)) => positions.push(position),
+                None => {
+                    by_tag.insert(slug.clone(), (name.clone(), vec![position]));
+                }
+            }
         }
     }
     let first_index_page = pages.len();
@@ -405,9 +406,18 @@ impl TagLinks {
         let mut links = TagLinks::default();
         for brief in briefs {
             for (slug, name) in &brief.tags {
-                let names = links.0.entry(slug.clone()).or_default();
-                if !names.contains_key(name) {
-                    names.insert(name.clone(), new_tag_link(urls, slug, name));
+                // Looked up before a key is made: 40,000 tags, 50 of them new.
+                match links.0.get_mut(slug.as_str()) {
+                    Some(names) if names.contains_key(name.as_str()) => {}
+                    Some(names) => {
+                        names.insert(name.clone(), new_tag_link(urls, slug, name));
+                    }
+                    None => {
+                        let link = new_tag_link(urls, slug, name);
+                        links
+                            .0
+                            .insert(slug.clone(), BTreeMap::from([(name.clone(), link)]));
+                    }
                 }
             }
         }

@@ -62,10 +62,18 @@ pub(crate) fn page_count(len: usize, per_page: usize) -> usize {
 /// Links for page `current` of `total`: previous, next, and the first, the last and the
 /// pages within [`WINDOW`] of the current one; `gap_before` marks where numbers are skipped.
 fn paginator(current: usize, total: usize, url: &impl Fn(usize) -> String) -> Paginator {
-    let shown = |n: usize| n == 1 || n == total || n.abs_diff(current) <= WINDOW;
-    let mut pages = Vec::new();
+    // Only the numbers shown are visited, not every page of the list: the index of a
+    // 100,000-brief site has 10,000 pages, each with its paginator.
+    let window = current.saturating_sub(WINDOW).max(1)..=(current + WINDOW).min(total);
+    let shown = std::iter::once(1)
+        .chain(window)
+        .chain(std::iter::once(total));
+    let mut pages = Vec::with_capacity(2 * WINDOW + 3);
     let mut last_shown = 0;
-    for number in (1..=total).filter(|&n| shown(n)) {
+    for number in shown {
+        if number <= last_shown {
+            continue;
+        }
         pages.push(PageLink {
             number,
             url: url(number),
@@ -314,5 +322,18 @@ mod tests {
         assert_eq!(last.previous_url.as_deref(), Some("/page/499/"));
         assert_eq!(last.next_url, None);
         assert_eq!(last.pages.len(), 4);
+    }
+
+    #[test]
+    fn the_paginator_shows_exactly_the_first_the_last_and_the_window() {
+        for total in 1..=30_usize {
+            for current in 1..=total {
+                let expected: Vec<usize> = (1..=total)
+                    .filter(|&n| n == 1 || n == total || n.abs_diff(current) <= super::WINDOW)
+                    .collect();
+                let shown: Vec<usize> = numbers(current, total).iter().map(|n| n.0).collect();
+                assert_eq!(shown, expected, "page {current} of {total}");
+            }
+        }
     }
 }
