@@ -8,6 +8,7 @@
 
 mod lists;
 mod patch;
+mod tags;
 mod urls;
 
 use std::collections::BTreeMap;
@@ -25,11 +26,12 @@ use crate::metadata;
 use crate::publish;
 use crate::views::{
     BriefCard, BriefView, FactCard, FactLink, FootnoteView, ImageView, PageData, PageMeta,
-    Prepared, PreparedText, SiteView, SourceView, TagLink, WindowView,
+    Prepared, PreparedText, SiteView, SourceView, WindowView,
 };
 
 pub(crate) use lists::{fact_pages_of, page_count};
 pub use patch::{Edit, Patch, patch};
+use tags::{ByTag, TagLinks, citations_and_tags};
 pub use urls::Urls;
 
 /// Words per minute for the reading-time estimate: a common figure for news prose on screen.
@@ -99,7 +101,7 @@ pub fn assemble(
         (b.meta.date, &a.slug).cmp(&(a.meta.date, &b.slug))
     });
     let order: Vec<&RenderedBrief> = newest_first.iter().map(|&i| &briefs[i]).collect();
-    let tags = TagLinks::of(&urls, order.iter().map(|r| r.brief));
+    let tags = TagLinks::of(&urls, &order);
     let cards: Vec<Prepared<BriefCard>> = order
         .par_iter()
         .map(|r| Prepared::new(card(&urls, r.brief, &tags)))
@@ -126,21 +128,7 @@ pub fn assemble(
         })
         .collect();
 
-    let mut citing: Vec<Vec<usize>> = vec![Vec::new(); knowledge.facts.len()];
-    let mut by_tag: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
-    for (position, rendered) in order.iter().enumerate() {
-        for fact in rendered.facts() {
-            citing[fact].push(position);
-        }
-        for (slug, name) in &rendered.brief.tags {
-            match by_tag.get_mut(slug.as_str()) {
-                Some((_, positions)) => positions.push(position),
-                None => {
-                    by_tag.insert(slug.clone(), (name.clone(), vec![position]));
-                }
-            }
-        }
-    }
+    let (citing, by_tag) = citations_and_tags(knowledge.facts.len(), &order);
     let first_index_page = pages.len();
     // The feeds and the search index's entries need only the cards: they are made while the
     // list pages are.
@@ -232,12 +220,7 @@ struct Listed {
 
 impl Lists<'_> {
     /// Appends the index, fact, tag, 404 and search pages to `pages`.
-    fn add_pages(
-        &self,
-        citing: &[Vec<usize>],
-        by_tag: &BTreeMap<String, (String, Vec<usize>)>,
-        pages: &mut Vec<Page>,
-    ) -> Listed {
+    fn add_pages(&self, citing: &[Vec<usize>], by_tag: &ByTag, pages: &mut Vec<Page>) -> Listed {
         let Lists {
             config,
             urls,
@@ -394,54 +377,6 @@ fn card(urls: &Urls, brief: &Brief, tags: &TagLinks) -> BriefCard {
     }
 }
 
-/// One prepared link for each tag as briefs spell it, made once and shared by every card
-/// that carries it, instead of three strings and a template map for each of the site's
-/// 40,000 tag links (at 10,000 briefs, a tenth of the memory the site's views take).
-#[derive(Default)]
-pub(crate) struct TagLinks(BTreeMap<String, BTreeMap<String, Prepared<TagLink>>>);
-
-impl TagLinks {
-    /// The links of every tag of `briefs`, by slug and then by the name as written.
-    fn of<'b>(urls: &Urls, briefs: impl IntoIterator<Item = &'b Brief>) -> TagLinks {
-        let mut links = TagLinks::default();
-        for brief in briefs {
-            for (slug, name) in &brief.tags {
-                // Looked up before a key is made: 40,000 tags, 50 of them new.
-                match links.0.get_mut(slug.as_str()) {
-                    Some(names) if names.contains_key(name.as_str()) => {}
-                    Some(names) => {
-                        names.insert(name.clone(), new_tag_link(urls, slug, name));
-                    }
-                    None => {
-                        let link = new_tag_link(urls, slug, name);
-                        links
-                            .0
-                            .insert(slug.clone(), BTreeMap::from([(name.clone(), link)]));
-                    }
-                }
-            }
-        }
-        links
-    }
-
-    /// The shared link, or a new one for a tag this table does not hold.
-    fn link(&self, urls: &Urls, slug: &str, name: &str) -> Prepared<TagLink> {
-        self.0
-            .get(slug)
-            .and_then(|names| names.get(name))
-            .cloned()
-            .unwrap_or_else(|| new_tag_link(urls, slug, name))
-    }
-}
-
-fn new_tag_link(urls: &Urls, slug: &str, name: &str) -> Prepared<TagLink> {
-    Prepared::new(TagLink {
-        name: name.to_string(),
-        slug: slug.to_string(),
-        url: urls.tag(slug),
-    })
-}
-
 fn fact_link(urls: &Urls, fact: &Fact) -> FactLink {
     FactLink {
         id: fact.id.clone(),
@@ -539,39 +474,7 @@ fn first_sentence(note: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{TagLinks, Urls, card, first_sentence};
-    use crate::content::parse_brief;
-    use crate::error::SourceText;
-
-    #[test]
-    fn cards_share_the_link_of_a_tag_spelt_alike() {
-        let brief = |name: &str, tags: &str| {
-            let text = format!("---\ntitle: T\ndate: 2022-08-04\ntags: [{tags}]\n---\nx\n");
-            parse_brief(SourceText::new(format!("content/briefs/{name}.md"), text)).unwrap()
-        };
-        let briefs = [brief("a", "Armenia, russia"), brief("b", "russia, armenia")];
-        let urls = Urls::new("/");
-        let links = TagLinks::of(&urls, &briefs);
-        let (a, b) = (
-            card(&urls, &briefs[0], &links),
-            card(&urls, &briefs[1], &links),
-        );
-        let map = |card: &crate::views::BriefCard, at: usize| {
-            std::ptr::from_ref(card.tags[at].value().as_map().unwrap())
-        };
-        // `russia` is one shared link; `Armenia` and `armenia` are one tag, spelt two ways.
-        assert_eq!(map(&a, 1), map(&b, 0));
-        assert_ne!(map(&a, 0), map(&b, 1));
-        assert_eq!(a.tags[0].url, b.tags[1].url);
-        assert_eq!(
-            (a.tags[0].name.as_str(), b.tags[1].name.as_str()),
-            ("Armenia", "armenia")
-        );
-        // A table without the tag still gives an equal link, just not a shared one.
-        let alone = card(&urls, &briefs[0], &TagLinks::default());
-        assert_eq!(alone.tags, a.tags);
-        assert_ne!(map(&alone, 1), map(&a, 1));
-    }
+    use super::first_sentence;
 
     #[test]
     fn first_sentence_of_a_note() {
