@@ -327,7 +327,7 @@ fn finish(mut parts: Parts, mut clock: Clock) -> Result<Built, Failed> {
         .output
         .as_ref()
         .map(|(site, rendered)| (site, rendered));
-    let rendered = match parts.renderer.render(&site, previous) {
+    let rendered = match parts.renderer.for_site(&site).render(&site, previous) {
         Ok(rendered) => rendered,
         Err(error) => return Err(Box::new((error, parts))),
     };

@@ -102,25 +102,6 @@ impl Renderer {
             theme: &self.theme,
         }
     }
-
-    /// Renders every page of `site`, in order, then its feeds: see [`SiteRenderer::render`].
-    pub fn render(
-        &self,
-        site: &Site,
-        previous: Option<(&Site, &RenderedSite)>,
-    ) -> Result<RenderedSite, Error> {
-        self.for_site(site).render(site, previous)
-    }
-
-    /// Renders only the pages and feeds of `patch`: see [`SiteRenderer::render_patch`].
-    pub fn render_patch(
-        &self,
-        site: &Site,
-        rendered: &RenderedSite,
-        patch: &Patch,
-    ) -> Result<RenderedPatch, Error> {
-        self.for_site(site).render_patch(site, rendered, patch)
-    }
 }
 
 /// One site's template environment, made by [`Renderer::for_site`].
@@ -299,7 +280,7 @@ impl SiteRenderer<'_> {
     }
 
     /// Feed `index` of `site`, for a build that writes each feed as soon as it is rendered:
-    /// each entry is rendered from its brief page's context, as [`Renderer::render`] does.
+    /// each entry is rendered from its brief page's context, as [`SiteRenderer::render`] does.
     pub fn render_feed_alone(
         &self,
         shared: &Context,

@@ -94,7 +94,11 @@ fn patch(
     }
     drop(edits);
     clock.lap("site");
-    let out = match parts.renderer.render_patch(site, rendered, &patch) {
+    let out = match parts
+        .renderer
+        .for_site(site)
+        .render_patch(site, rendered, &patch)
+    {
         Ok(out) => out,
         Err(error) => return Some(Err(error)),
     };
