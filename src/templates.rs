@@ -2,9 +2,11 @@
 //!
 //! Steps: compile every theme template once into one Tera environment (template errors are
 //! reported at their file, line and column), check the templates each page kind needs exist,
-//! then render all pages in parallel, keeping the pages' order. Templates are named `*.html` so
-//! Tera autoescapes every value; only the views' `*_html` fields (author Markdown) are marked
-//! safe, by the templates themselves. This stage writes nothing.
+//! then render all pages in parallel, keeping the pages' order, each site in its own copy of
+//! the environment whose `card_html` keeps the cards it renders ([`cards`]). Templates are
+//! named `*.html` so Tera autoescapes every value; only the views' `*_html` fields (author
+//! Markdown) are marked safe, by the templates themselves, and the cards `card_html` gives,
+//! which the theme's own partial rendered with the same escaping. This stage writes nothing.
 
 mod cards;
 
