@@ -3,7 +3,7 @@
 //! Steps: compile every theme template once into one Tera environment (template errors are
 //! reported at their file, line and column), check the templates each page kind needs exist,
 //! then render all pages in parallel, keeping the pages' order, each site in its own copy of
-//! the environment whose `card_html` keeps the cards it renders ([`cards`]). Templates are
+//! the environment whose `card_html` keeps the cards it renders (`templates::cards`). Templates are
 //! named `*.html` so Tera autoescapes every value; only the views' `*_html` fields (author
 //! Markdown) are marked safe, by the templates themselves, and the cards `card_html` gives,
 //! which the theme's own partial rendered with the same escaping. This stage writes nothing.
@@ -54,7 +54,7 @@ pub struct RenderedSite {
 const FEED: &str = "atom.xml";
 /// One feed entry's content, given the same context as the brief's page.
 const FEED_ENTRY: &str = "feed_entry.html";
-/// The template function that gives a brief's card, see [`cards`].
+/// The template function that gives a brief's card, see `templates::cards`.
 const CARD_HTML: &str = "card_html";
 
 /// A compiled template environment, with the sources kept for error messages.
