@@ -169,7 +169,8 @@ mod tests {
     fn renders_the_partial_with_site_card_and_heading_and_does_not_escape_it() {
         let (inner, mut outer) = tera(
             "<{{ card_heading | default(value='h2') }}>{{ card.title }} · {{ site.title }}",
-            "{% for card in briefs %}[{{ card_html(card=card) }}|{{ card_html(card=card, heading='h3') }}]{% endfor %}",
+            "{% for card in briefs %}[{{ card_html(card=card) }}|\
+             {{ card_html(card=card, heading='h3') }}]{% endfor %}",
         );
         let cards = vec![card("a<b"), card("c")];
         let function = CardHtml::new(inner, &cards);
@@ -204,7 +205,8 @@ mod tests {
 
     #[test]
     fn a_card_that_is_not_the_sites_own_is_rendered_as_it_is() {
-        let page = "{{ card_html(card=briefs[0], heading='h5') }}|{{ card_html(card=briefs[0], heading='strong') }}";
+        let page = "{{ card_html(card=briefs[0], heading='h5') }}|\
+                    {{ card_html(card=briefs[0], heading='strong') }}";
         let (inner, mut outer) = tera("<{{ card_heading }}>{{ card.title }}", page);
         let cards = vec![card("kept")];
         let function = CardHtml::new(inner, &cards);
