@@ -19,7 +19,7 @@ use crate::views::{
     SourceView, TagView,
 };
 
-use super::{Page, Urls, first_sentence, meta, newest, source_views, window};
+use super::{ByTag, Page, Urls, first_sentence, meta, newest, source_views, window};
 
 /// Page numbers shown on each side of the current one, besides the first and the last.
 const WINDOW: usize = 2;
@@ -231,7 +231,7 @@ pub(super) fn fact_pages(
 pub(super) fn tag_pages(
     config: &SiteConfig,
     urls: &Urls,
-    by_tag: &BTreeMap<String, (String, Vec<usize>)>,
+    by_tag: &ByTag,
     cards: &[Prepared<BriefCard>],
     pages: &mut Vec<Page>,
 ) -> BTreeMap<String, usize> {

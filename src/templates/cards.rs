@@ -21,7 +21,7 @@ use tera::{Context, Kwargs, State, Tera, TeraResult, Value};
 use crate::views::{BriefCard, Prepared};
 
 /// The partial every card is rendered from.
-pub const CARD: &str = "partials/card.html";
+const CARD: &str = "partials/card.html";
 
 /// The headings a card is cached for: none given (the partial's default), then `h1` to `h6`.
 const HEADINGS: [&str; 7] = ["", "h1", "h2", "h3", "h4", "h5", "h6"];
@@ -31,11 +31,11 @@ const HEADINGS: [&str; 7] = ["", "h1", "h2", "h3", "h4", "h5", "h6"];
 pub struct CardHtml(Arc<Cards>);
 
 struct Cards {
-    /// The theme's templates, without this function (the partial has no use for it).
+    /// The theme's templates, where `card_html` is [`refuse`]: the partial may not call it.
     tera: Tera,
     /// The site's cards, held so that their maps stay where `index` says they are.
     _held: Vec<Value>,
-    /// A card map's address → its place in `cards`.
+    /// A card map's address → its place in the site's cards (and in `rendered`).
     index: HashMap<usize, usize>,
     /// Each card's HTML, by place and then by heading (see [`HEADINGS`]), made on first use.
     rendered: Vec<[OnceLock<Value>; HEADINGS.len()]>,
