@@ -67,14 +67,11 @@ pub fn check_path(path: &str) -> Result<(), Error> {
 
 /// Writes `files` to `output` atomically (see the module docs). Duplicate paths are an error
 /// rather than a silent overwrite.
-///
-/// The work folder is the output of the build before last, kept as `.briefing-spare-<name>` next
-/// to the output: most of its files already have the right names, and on many file systems
-/// overwriting a file costs a fraction of creating one, so reusing it makes a rebuild several
-/// times faster than writing a fresh tree. Files whose bytes are unchanged are not rewritten at
-/// all. The cost is one extra copy of the site on disk.
 pub fn write_site(output: &Path, files: &[OutputFile]) -> Result<(), Error> {
-    write_site_with(output, files, None)
+    let mut staging = Staging::begin(output)?;
+    staging.add(files.iter().map(|file| file.path.as_str()))?;
+    staging.write_files(files)?;
+    staging.finish()
 }
 
 /// Pages that are rendered as they are written, so that a build never holds every page's
@@ -84,107 +81,205 @@ pub struct Rendering<'r> {
     pub render: &'r (dyn Fn(usize) -> Result<Vec<u8>, Error> + Sync),
 }
 
-/// [`write_site`] for `files` plus the pages of `rendering`, each rendered, written and
-/// dropped in turn (in parallel). A page that fails to render fails the build before the swap,
-/// so the output is left as it was; each distinct error is reported once.
-pub fn write_site_with(
-    output: &Path,
-    files: &[OutputFile],
-    rendering: Option<Rendering>,
-) -> Result<(), Error> {
-    let page_paths = rendering.as_ref().map_or(&[][..], |pages| &pages.paths[..]);
-    let mut seen = HashSet::with_capacity(files.len() + page_paths.len());
-    let paths = files.iter().map(|file| file.path.as_str());
-    for path in paths.chain(page_paths.iter().map(String::as_str)) {
-        check_path(path)?;
-        if !seen.insert(path) {
-            return Err(Error::File {
-                path: PathBuf::from(path),
-                message: "two pages would be written to the same file".into(),
-            });
-        }
-    }
-    let parent = match output.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = output
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .ok_or_else(|| Error::File {
-            path: output.to_path_buf(),
-            message: "the output folder needs a name".into(),
-        })?;
-    fs::create_dir_all(&parent).map_err(|e| Error::io("cannot create", &parent, e))?;
-    remove_leftovers(&parent, &name);
-
-    let work = parent.join(format!(".briefing-spare-{name}"));
-    let fresh = match fs::symlink_metadata(&work) {
-        Ok(meta) if meta.is_dir() => false,
-        Ok(_) => {
-            fs::remove_file(&work).map_err(|e| Error::io("cannot remove", &work, e))?;
-            true
-        }
-        Err(_) => true,
-    };
-    if fresh {
-        fs::create_dir(&work).map_err(|e| Error::io("cannot create", &work, e))?;
-    }
-    sync_tree(&work, seen, fresh)?;
-    write_files(&work, files, rendering, fresh)?;
-    swap_into_place(&work, output)
+/// The output being written: a work folder next to `output` that [`Staging::finish`] swaps
+/// into place. Paths are [`Staging::add`]ed in batches, each before its files are written
+/// (from any thread, with [`Staging::write`]), so a build can write its brief pages while
+/// the paths of the pages after them are still unknown; whatever the work folder held that
+/// no batch added is removed before the swap.
+///
+/// The work folder is the output of the build before last, kept as `.briefing-spare-<name>`
+/// next to the output: most of its files already have the right names, and on many file
+/// systems overwriting a file costs a fraction of creating one, so reusing it makes a rebuild
+/// several times faster than writing a fresh tree. Files whose bytes are unchanged are not
+/// rewritten at all. The cost is one extra copy of the site on disk.
+pub struct Staging {
+    output: PathBuf,
+    work: PathBuf,
+    /// The work folder was made empty by this build, so nothing in it needs comparing,
+    /// replacing or removing.
+    fresh: bool,
+    /// Every path added so far, to refuse a second page at the same path.
+    files: HashSet<String>,
+    /// Every folder the added paths need that is known to be in place.
+    folders: HashSet<String>,
 }
 
-/// Makes `dir` hold no file or folder but those `wanted` and their folders, and creates the
-/// folders that are missing. A `fresh` (just created, empty) `dir` is not read, and only the
-/// folders that hold other folders are made here: each of the rest holds files alone and is
-/// made by the writer of its first file (see [`write_if_changed`]).
-///
-/// Folders are created a level at a time, each level in parallel, with one `mkdir` each: a
-/// 10,000-brief site has 19,000 of them, and creating them one after another, each after a
-/// `stat`, kept the other threads waiting for a tenth of a build. On ext4 a `mkdir` is the
-/// dearest step of writing a page (a zeroed directory block, and the parent's lock, which two
-/// threads making 10,000 folders in `briefs/` at once spent a twentieth of the build spinning
-/// on); made by the writers, they are spread among the renders.
-fn sync_tree(dir: &Path, wanted_files: HashSet<&str>, fresh: bool) -> Result<(), Error> {
-    // Paths are compared as strings, not `Path`s: a `Path` compares component by component,
-    // and sets of 20,000 of them took a tenth of a second on the thread every other waits for.
-    let mut wanted_dirs: HashSet<&str> = HashSet::with_capacity(wanted_files.len());
-    for file in &wanted_files {
-        let mut ancestor = parent_of(file);
-        while let Some(path) = ancestor {
-            if !wanted_dirs.insert(path) {
-                break;
+impl Staging {
+    /// Opens the work folder for `output`: the spare of the build before last, or a new one.
+    pub fn begin(output: &Path) -> Result<Staging, Error> {
+        let parent = match output.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let name = output
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .ok_or_else(|| Error::File {
+                path: output.to_path_buf(),
+                message: "the output folder needs a name".into(),
+            })?;
+        fs::create_dir_all(&parent).map_err(|e| Error::io("cannot create", &parent, e))?;
+        remove_leftovers(&parent, &name);
+        let work = parent.join(format!(".briefing-spare-{name}"));
+        let fresh = match fs::symlink_metadata(&work) {
+            Ok(meta) if meta.is_dir() => false,
+            Ok(_) => {
+                fs::remove_file(&work).map_err(|e| Error::io("cannot remove", &work, e))?;
+                true
             }
-            ancestor = parent_of(path);
+            Err(_) => true,
+        };
+        if fresh {
+            fs::create_dir(&work).map_err(|e| Error::io("cannot create", &work, e))?;
         }
+        Ok(Staging {
+            output: output.to_path_buf(),
+            work,
+            fresh,
+            files: HashSet::new(),
+            folders: HashSet::new(),
+        })
     }
-    if !fresh {
-        remove_unwanted(dir, &wanted_files, &wanted_dirs)?;
-    }
-    let holding_folders: HashSet<&str> = wanted_dirs.iter().filter_map(|f| parent_of(f)).collect();
-    let mut levels: Vec<Vec<&str>> = Vec::new();
-    for folder in wanted_dirs
-        .into_iter()
-        .filter(|folder| !fresh || holding_folders.contains(folder))
-    {
-        let depth = folder.matches('/').count() + 1;
-        if levels.len() < depth {
-            levels.resize_with(depth, Vec::new);
-        }
-        levels[depth - 1].push(folder);
-    }
-    for level in levels {
-        level.par_iter().try_for_each(|folder| {
-            let path = dir.join(folder);
-            match fs::create_dir(&path) {
-                // What the walk above kept at a wanted folder's path is a folder.
-                Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists && !fresh => Ok(()),
-                result => result.map_err(|e| Error::io("cannot create", &path, e)),
+
+    /// Takes the next batch of paths: checks that each stays inside the output folder and was
+    /// not added before, and puts in place the folders they need.
+    ///
+    /// Folders are created a level at a time, each level in parallel, with one `mkdir` each: a
+    /// 10,000-brief site has 15,000 of them, and creating them one after another, each after a
+    /// `stat`, kept the other threads waiting for a tenth of a build. In a fresh work folder
+    /// only the folders that hold other folders are made here; each of the rest holds files
+    /// alone and is made by the writer of its first file (see [`write_if_changed`]): on ext4 a
+    /// `mkdir` is the dearest step of writing a page (a zeroed directory block, and the
+    /// parent's lock, which two threads making 10,000 folders in `briefs/` at once spent a
+    /// twentieth of the build spinning on), and made by the writers they are spread among the
+    /// renders. In a reused one, each missing folder is made here, and whatever stands where a
+    /// folder must be is removed first.
+    pub fn add<'p>(&mut self, paths: impl IntoIterator<Item = &'p str>) -> Result<(), Error> {
+        // Paths are compared as strings, not `Path`s: a `Path` compares component by component,
+        // and sets of 20,000 of them took a tenth of a second on the thread every other waits for.
+        let mut wanted: HashSet<&str> = HashSet::new();
+        for path in paths {
+            check_path(path)?;
+            if self.files.contains(path) || !wanted.insert(path) {
+                return Err(Error::File {
+                    path: PathBuf::from(path),
+                    message: "two pages would be written to the same file".into(),
+                });
             }
-        })?;
+        }
+        let mut needed: HashSet<&str> = HashSet::with_capacity(wanted.len());
+        for file in &wanted {
+            let mut ancestor = parent_of(file);
+            while let Some(path) = ancestor {
+                if self.folders.contains(path) || !needed.insert(path) {
+                    break;
+                }
+                ancestor = parent_of(path);
+            }
+        }
+        let holding: HashSet<&str> = needed.iter().filter_map(|f| parent_of(f)).collect();
+        let mut levels: Vec<Vec<&str>> = Vec::new();
+        for &folder in &needed {
+            if self.fresh && !holding.contains(folder) {
+                continue;
+            }
+            let depth = folder.matches('/').count() + 1;
+            if levels.len() < depth {
+                levels.resize_with(depth, Vec::new);
+            }
+            levels[depth - 1].push(folder);
+        }
+        let (work, fresh) = (&self.work, self.fresh);
+        for level in levels {
+            level
+                .par_iter()
+                .try_for_each(|folder| make_folder(&work.join(folder), fresh))?;
+        }
+        // Only the folders made above are known to be in place; a fresh tree's others are
+        // made by their first file's writer.
+        self.folders.extend(
+            needed
+                .into_iter()
+                .filter(|folder| !fresh || holding.contains(folder))
+                .map(str::to_string),
+        );
+        self.files.extend(wanted.into_iter().map(str::to_string));
+        Ok(())
     }
-    Ok(())
+
+    /// Writes one added file (any thread may).
+    pub fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Error> {
+        write_if_changed(&self.work.join(path), bytes, self.fresh)
+    }
+
+    /// Writes added `files`, in parallel.
+    pub fn write_files(&self, files: &[OutputFile]) -> Result<(), Error> {
+        files
+            .par_iter()
+            .try_for_each(|file| self.write(&file.path, &file.contents))
+    }
+
+    /// Renders and writes the added pages of `rendering`, in parallel, each dropped once
+    /// written; each distinct error is reported once.
+    pub fn write_rendered(&self, rendering: Rendering) -> Result<(), Error> {
+        // Runs of at most eight pages: rayon otherwise splits the range only as far as it
+        // sees idle threads, and the last run left whole (hundreds of pages) kept one thread
+        // busy for the final 50 ms of a 10,000-brief build while the other had nothing to take.
+        let results: Vec<Result<(), Error>> = (0..rendering.paths.len())
+            .into_par_iter()
+            .with_max_len(8)
+            .map(|index| {
+                let bytes = (rendering.render)(index)?;
+                self.write(&rendering.paths[index], &bytes)
+            })
+            .collect();
+        let mut seen = BTreeSet::new();
+        let errors: Vec<Error> = results
+            .into_iter()
+            .filter_map(Result::err)
+            .filter(|error| seen.insert(error.report()))
+            .collect();
+        Error::collect(errors)
+    }
+
+    /// Removes from a reused work folder what no batch added, and puts the folder in place
+    /// of the output.
+    pub fn finish(self) -> Result<(), Error> {
+        if !self.fresh {
+            let files: HashSet<&str> = self.files.iter().map(String::as_str).collect();
+            let mut folders: HashSet<&str> = HashSet::with_capacity(self.folders.len());
+            for file in &files {
+                let mut ancestor = parent_of(file);
+                while let Some(path) = ancestor {
+                    if !folders.insert(path) {
+                        break;
+                    }
+                    ancestor = parent_of(path);
+                }
+            }
+            remove_unwanted(&self.work, &files, &folders)?;
+        }
+        swap_into_place(&self.work, &self.output)
+    }
+}
+
+/// Makes the folder `path`. In a reused tree (`fresh` false) a folder already there is kept,
+/// and anything else there (a file, a link) is replaced.
+fn make_folder(path: &Path, fresh: bool) -> Result<(), Error> {
+    match fs::create_dir(path) {
+        Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists && !fresh => {
+            match fs::symlink_metadata(path) {
+                Ok(meta) if meta.is_dir() => Ok(()),
+                _ => {
+                    fs::remove_file(path).map_err(|e| Error::io("cannot remove", path, e))?;
+                    fs::create_dir(path).map_err(|e| Error::io("cannot create", path, e))
+                }
+            }
+        }
+        // A holding folder of a fresh tree that a writer of an earlier batch already made.
+        Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists && path.is_dir() => Ok(()),
+        result => result.map_err(|e| Error::io("cannot create", path, e)),
+    }
 }
 
 /// The folder holding `path` (`/`-separated, relative), or `None` at the top.
@@ -229,56 +324,34 @@ fn remove_unwanted(
     Ok(())
 }
 
-/// Writes `files` and the pages of `rendering` into `dir`, each only if its bytes differ from
-/// what is there (in a `fresh` folder nothing is there to compare with).
-fn write_files(
-    dir: &Path,
-    files: &[OutputFile],
-    rendering: Option<Rendering>,
-    fresh: bool,
-) -> Result<(), Error> {
-    files
-        .par_iter()
-        .try_for_each(|file| write_if_changed(&dir.join(&file.path), &file.contents, fresh))?;
-    let Some(pages) = rendering else {
-        return Ok(());
-    };
-    // Runs of at most eight pages: rayon otherwise splits the range only as far as it sees
-    // idle threads, and the last run left whole (hundreds of pages) kept one thread busy for
-    // the final 50 ms of a 10,000-brief build while the other had nothing to take.
-    let results: Vec<Result<(), Error>> = (0..pages.paths.len())
-        .into_par_iter()
-        .with_max_len(8)
-        .map(|index| {
-            let bytes = (pages.render)(index)?;
-            write_if_changed(&dir.join(&pages.paths[index]), &bytes, fresh)
-        })
-        .collect();
-    let mut seen = BTreeSet::new();
-    let errors: Vec<Error> = results
-        .into_iter()
-        .filter_map(Result::err)
-        .filter(|error| seen.insert(error.report()))
-        .collect();
-    Error::collect(errors)
-}
-
 /// Writes `bytes` to `path` unless they are there already. In a `fresh` tree it first makes
-/// the file's folder, which [`sync_tree`] left to the writers.
+/// the file's folder, which [`Staging::add`] left to the writers; in a reused one, a folder
+/// or link where the file goes is removed first.
 fn write_if_changed(path: &Path, bytes: &[u8], fresh: bool) -> Result<(), Error> {
-    if fresh && let Some(folder) = path.parent() {
-        match fs::create_dir(folder) {
-            Err(error) if error.kind() != std::io::ErrorKind::AlreadyExists => {
-                return Err(Error::io("cannot create", folder, error));
+    if fresh {
+        if let Some(folder) = path.parent() {
+            match fs::create_dir(folder) {
+                Err(error) if error.kind() != std::io::ErrorKind::AlreadyExists => {
+                    return Err(Error::io("cannot create", folder, error));
+                }
+                _ => {}
             }
-            _ => {}
         }
-    }
-    let unchanged = !fresh
-        && fs::metadata(path).is_ok_and(|meta| meta.len() == bytes.len() as u64)
-        && fs::read(path).is_ok_and(|before| before == bytes);
-    if unchanged {
-        return Ok(());
+    } else {
+        match fs::symlink_metadata(path) {
+            Ok(meta) if meta.is_file() => {
+                let unchanged = meta.len() == bytes.len() as u64
+                    && fs::read(path).is_ok_and(|before| before == bytes);
+                if unchanged {
+                    return Ok(());
+                }
+            }
+            Ok(meta) if meta.is_dir() => {
+                fs::remove_dir_all(path).map_err(|e| Error::io("cannot remove", path, e))?;
+            }
+            Ok(_) => fs::remove_file(path).map_err(|e| Error::io("cannot remove", path, e))?,
+            Err(_) => {}
+        }
     }
     fs::write(path, bytes).map_err(|e| Error::io("cannot write", path, e))
 }
@@ -351,7 +424,7 @@ fn remove_leftovers(parent: &Path, name: &str) {
 
 #[cfg(test)]
 mod tests {
-    use super::{OutputFile, check_path, write_site};
+    use super::{OutputFile, Staging, check_path, write_site};
 
     #[test]
     fn paths_outside_the_folder_are_refused() {
@@ -444,6 +517,66 @@ mod tests {
             .collect();
         assert_eq!(tree, vec!["", "a", "c", "c/z.html"]);
         assert_eq!(std::fs::read_to_string(out.join("a")).unwrap(), "3");
+    }
+
+    #[test]
+    fn batches_are_checked_against_each_other_and_share_folders() {
+        let temp = tempfile::tempdir().unwrap();
+        let out = temp.path().join("public");
+        let mut staging = Staging::begin(&out).unwrap();
+        staging.add(["briefs/a/index.html"]).unwrap();
+        staging.write("briefs/a/index.html", b"a").unwrap();
+        // `briefs/a` was made by its file's writer; a later batch nests a folder in it.
+        staging
+            .add(["briefs/a/page/2/index.html", "index.html"])
+            .unwrap();
+        let again = staging.add(["index.html"]).unwrap_err();
+        assert_eq!(
+            again.to_string(),
+            "index.html: two pages would be written to the same file"
+        );
+        staging.write("briefs/a/page/2/index.html", b"2").unwrap();
+        staging.write("index.html", b"i").unwrap();
+        staging.finish().unwrap();
+        assert_eq!(
+            std::fs::read_to_string(out.join("briefs/a/page/2/index.html")).unwrap(),
+            "2"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_reused_tree_loses_what_stands_in_the_way_and_its_links() {
+        let temp = tempfile::tempdir().unwrap();
+        let out = temp.path().join("public");
+        let outside = temp.path().join("outside");
+        std::fs::create_dir(&outside).unwrap();
+        // Two builds, so that the next one reuses a spare holding these paths.
+        for _ in 0..2 {
+            write_site(
+                &out,
+                &[
+                    OutputFile::new("a", "file where a folder goes"),
+                    OutputFile::new("b/index.html", "x"),
+                ],
+            )
+            .unwrap();
+        }
+        let spare = temp.path().join(".briefing-spare-public");
+        std::os::unix::fs::symlink(&outside, spare.join("c")).unwrap();
+        let mut staging = Staging::begin(&out).unwrap();
+        staging.add(["a/index.html", "b", "c/index.html"]).unwrap();
+        for path in ["a/index.html", "b", "c/index.html"] {
+            staging.write(path, path.as_bytes()).unwrap();
+        }
+        staging.finish().unwrap();
+        assert_eq!(
+            std::fs::read_to_string(out.join("a/index.html")).unwrap(),
+            "a/index.html"
+        );
+        assert_eq!(std::fs::read_to_string(out.join("b")).unwrap(), "b");
+        assert!(out.join("c").symlink_metadata().unwrap().is_dir());
+        assert_eq!(std::fs::read_dir(&outside).unwrap().count(), 0);
     }
 
     #[test]

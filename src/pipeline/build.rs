@@ -53,7 +53,12 @@ pub fn build(options: &BuildOptions) -> Result<Stats, Error> {
     };
     let start = Instant::now();
     let written = files.len() + pages.len() + feeds.len();
-    output::write_site_with(&options.output, &files, Some(rendering))?;
+    let mut staging = output::Staging::begin(&options.output)?;
+    staging.add(files.iter().map(|file| file.path.as_str()))?;
+    staging.add(rendering.paths.iter().map(String::as_str))?;
+    staging.write_files(&files)?;
+    staging.write_rendered(rendering)?;
+    staging.finish()?;
     let mut stats = Stats {
         files: written,
         rendered: pages.len() + site.feeds.len(),
