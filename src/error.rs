@@ -156,6 +156,14 @@ impl Error {
         }
     }
 
+    /// [`Error::collect`] with each report once: one broken template fails every page that
+    /// uses it, and is reported once per place.
+    pub fn collect_distinct(mut errors: Vec<Error>) -> Result<(), Error> {
+        let mut seen = std::collections::BTreeSet::new();
+        errors.retain(|error| seen.insert(error.report()));
+        Error::collect(errors)
+    }
+
     /// Collapses a list of errors: none is `Ok`, one is itself, more become a sorted
     /// [`Error::Many`] (nested lists are flattened).
     pub fn collect(errors: Vec<Error>) -> Result<(), Error> {

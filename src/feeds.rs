@@ -9,8 +9,7 @@
 use serde::Serialize;
 
 use crate::config::SiteConfig;
-use crate::content::FrontMatter;
-use crate::markdown::RenderedBrief;
+use crate::content::{Brief, FrontMatter};
 use crate::site::Urls;
 use crate::views::BriefCard;
 
@@ -58,7 +57,7 @@ pub struct FeedEntry {
 pub fn build(
     config: &SiteConfig,
     urls: &Urls,
-    newest_first: &[&RenderedBrief],
+    newest_first: &[&Brief],
     cards: &[crate::views::Prepared<BriefCard>],
 ) -> Vec<Feed> {
     let limit = if config.feed_limit == 0 {
@@ -81,8 +80,8 @@ pub fn build(
     )];
 
     let mut by_tag: std::collections::BTreeMap<&str, (&str, Vec<usize>)> = Default::default();
-    for (position, rendered) in newest_first.iter().enumerate() {
-        for (slug, name) in &rendered.brief.tags {
+    for (position, brief) in newest_first.iter().enumerate() {
+        for (slug, name) in &brief.tags {
             let entry = by_tag.entry(slug).or_insert_with(|| (name, Vec::new()));
             if entry.1.len() < limit {
                 entry.1.push(position);
@@ -130,18 +129,18 @@ struct FeedHead {
 fn feed(
     head: FeedHead,
     urls: &Urls,
-    newest_first: &[&RenderedBrief],
+    newest_first: &[&Brief],
     cards: &[crate::views::Prepared<BriefCard>],
     positions: &[usize],
 ) -> Feed {
     let entries: Vec<FeedEntry> = positions
         .iter()
-        .map(|&position| entry(&newest_first[position].brief.meta, &cards[position]))
+        .map(|&position| entry(&newest_first[position].meta, &cards[position]))
         .collect();
     let updated = positions
         .iter()
         .map(|&position| {
-            let meta = &newest_first[position].brief.meta;
+            let meta = &newest_first[position].meta;
             meta.updated.unwrap_or(meta.date)
         })
         .max()

@@ -6,7 +6,7 @@
 //! before the swap leaves the previous output exactly as it was. Staging folders left by a build
 //! that was killed are removed by the next one. This is the only stage that writes files.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -220,8 +220,8 @@ impl Staging {
     }
 
     /// Renders and writes the added pages of `rendering`, in parallel, each dropped once
-    /// written; each distinct error is reported once.
-    pub fn write_rendered(&self, rendering: Rendering) -> Result<(), Error> {
+    /// written. Gives every page's error, in page order, for [`Error::collect_distinct`].
+    pub fn write_rendered(&self, rendering: Rendering) -> Vec<Error> {
         // Runs of at most eight pages: rayon otherwise splits the range only as far as it
         // sees idle threads, and the last run left whole (hundreds of pages) kept one thread
         // busy for the final 50 ms of a 10,000-brief build while the other had nothing to take.
@@ -233,13 +233,7 @@ impl Staging {
                 self.write(&rendering.paths[index], &bytes)
             })
             .collect();
-        let mut seen = BTreeSet::new();
-        let errors: Vec<Error> = results
-            .into_iter()
-            .filter_map(Result::err)
-            .filter(|error| seen.insert(error.report()))
-            .collect();
-        Error::collect(errors)
+        results.into_iter().filter_map(Result::err).collect()
     }
 
     /// Removes from a reused work folder what no batch added, and puts the folder in place

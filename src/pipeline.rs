@@ -158,21 +158,37 @@ pub fn render(options: &BuildOptions) -> Result<Rendered, Error> {
 
 /// Runs every stage from scratch, keeping what a later [`rebuild_briefs`] reuses.
 pub fn render_all(options: &BuildOptions) -> Result<Built, Error> {
-    let (parts, clock) = prepare(options, Bodies::Keep)?;
+    let (parts, clock) = prepare(options)?;
     finish(parts, clock).map_err(|failed| failed.0)
 }
 
-/// Every stage before the site is assembled: config, theme, content, knowledge, annotation,
-/// Markdown and the facts' notes.
-/// Whether the briefs' Markdown bodies are kept once rendered: `serve` re-renders briefs on
-/// later rebuilds, a build never reads them again.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Bodies {
-    Keep,
-    Forget,
+/// What a build reads and compiles before any brief is rendered.
+pub(crate) struct Inputs {
+    pub loaded: LoadedConfig,
+    pub renderer: templates::Renderer,
+    /// Files made without templates or briefs: static assets, `syntax.css`, `.nojekyll`, `CNAME`.
+    pub extras: Vec<OutputFile>,
+    pub knowledge: knowledge::KnowledgeBase,
+    pub highlighter: Highlighter,
+    pub link_map: LinkMap,
+    pub annotate_options: AnnotateOptions,
+    pub corpus: content::Corpus,
 }
 
-fn prepare(options: &BuildOptions, bodies: Bodies) -> Result<(Parts, Clock), Error> {
+impl Inputs {
+    /// How Markdown is rendered in this build.
+    fn render_options(&self) -> RenderOptions<'_> {
+        RenderOptions {
+            markdown: self.annotate_options.markdown,
+            unsafe_html: self.loaded.config.unsafe_html,
+            highlighter: &self.highlighter,
+            links: &self.link_map,
+        }
+    }
+}
+
+/// Config, theme, content and knowledge loaded, templates compiled.
+fn load_inputs(options: &BuildOptions) -> Result<(Inputs, Clock), Error> {
     let mut clock = Clock::new();
     let mut loaded = config::load(&options.root)?;
     if let Some(base_url) = &options.base_url {
@@ -197,7 +213,7 @@ fn prepare(options: &BuildOptions, bodies: Bodies) -> Result<(Parts, Clock), Err
         || content::load(&options.root, options.drafts),
         || knowledge::load(&options.root, &config.knowledge, knowledge_named),
     );
-    let (mut corpus, knowledge) = Error::both(corpus, knowledge)?;
+    let (corpus, knowledge) = Error::both(corpus, knowledge)?;
     clock.lap("load");
     let mut extras: Vec<OutputFile> = theme
         .static_files
@@ -221,36 +237,56 @@ fn prepare(options: &BuildOptions, bodies: Bodies) -> Result<(Parts, Clock), Err
         markdown: markdown_options,
     };
     let link_map = link_map(config, &corpus);
-    let highlighter = Highlighter::new();
-    let render_options = RenderOptions {
-        markdown: markdown_options,
-        unsafe_html: config.unsafe_html,
-        highlighter: &highlighter,
-        links: &link_map,
+    let inputs = Inputs {
+        loaded,
+        renderer,
+        extras,
+        knowledge,
+        highlighter: Highlighter::new(),
+        link_map,
+        annotate_options,
+        corpus,
     };
-    // A forgotten body is freed by the thread that rendered it, as soon as it is rendered, so
-    // the HTML of the briefs after it reuses its memory.
-    let html = collect_rendered(
-        corpus
-            .briefs
-            .par_iter_mut()
-            .map(|brief| {
-                let html = render_brief(brief, &knowledge, annotate_options, render_options);
-                if bodies == Bodies::Forget {
-                    brief.forget_body();
-                }
-                html
-            })
-            .collect(),
-    )?;
-    clock.lap("annotate+markdown");
-    let notes_html: Vec<PreparedText> = knowledge
+    Ok((inputs, clock))
+}
+
+/// Every fact's note rendered, in knowledge-file order.
+fn render_notes(
+    knowledge: &knowledge::KnowledgeBase,
+    render_options: RenderOptions,
+) -> Vec<PreparedText> {
+    knowledge
         .facts
         .par_iter()
         .map(|fact| PreparedText::new(&markdown::render_markdown(&fact.note, render_options)))
-        .collect();
+        .collect()
+}
+
+/// Every stage before the site is assembled: config, theme, content, knowledge, annotation,
+/// Markdown and the facts' notes.
+fn prepare(options: &BuildOptions) -> Result<(Parts, Clock), Error> {
+    let (inputs, mut clock) = load_inputs(options)?;
+    let render_options = inputs.render_options();
+    let html = render_briefs(
+        inputs.corpus.briefs.par_iter(),
+        &inputs.knowledge,
+        inputs.annotate_options,
+        render_options,
+    )?;
+    clock.lap("annotate+markdown");
+    let notes_html = render_notes(&inputs.knowledge, render_options);
     clock.lap("notes");
 
+    let Inputs {
+        loaded,
+        renderer,
+        extras,
+        knowledge,
+        highlighter,
+        link_map,
+        annotate_options,
+        corpus,
+    } = inputs;
     let parts = Parts {
         loaded,
         renderer,

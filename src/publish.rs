@@ -9,25 +9,32 @@
 use serde::Serialize;
 
 use crate::site::{Page, Urls};
-use crate::views::{BriefCard, FactCard};
+use crate::views::{BriefCard, FactCard, Prepared};
 
 /// Page kinds left out of the sitemap: not pages anyone should land on from a search engine.
 const NOT_IN_SITEMAP: [&str; 2] = ["404", "search"];
 
-/// `sitemap.xml`: every page but the 404 and search pages, in page order.
-pub fn sitemap(pages: &[Page]) -> String {
+/// `sitemap.xml`: every brief's page (`briefs` holds their cards, in page order), then every
+/// other page but the 404 and search pages, in page order. A brief's page is known by its
+/// card, whose URL and date are its page's: a build writes the brief pages before the rest
+/// and keeps only their cards.
+pub fn sitemap(briefs: &[Prepared<BriefCard>], pages: &[Page]) -> String {
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
          <urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
-    for page in pages
+    let briefs = briefs
+        .iter()
+        .map(|card| (card.url.as_str(), Some(card.updated.as_str())));
+    let others = pages
         .iter()
         .filter(|page| !NOT_IN_SITEMAP.contains(&page.meta.kind))
-    {
+        .map(|page| (page.meta.url.as_str(), page.meta.updated.as_deref()));
+    for (url, lastmod) in briefs.chain(others) {
         xml.push_str("  <url>\n    <loc>");
-        push_escaped_xml(&mut xml, &page.meta.url);
+        push_escaped_xml(&mut xml, url);
         xml.push_str("</loc>\n");
-        if let Some(lastmod) = &page.meta.updated {
+        if let Some(lastmod) = lastmod {
             xml.push_str("    <lastmod>");
             xml.push_str(lastmod);
             xml.push_str("</lastmod>\n");

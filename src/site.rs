@@ -6,6 +6,7 @@
 //! depends on hashing or thread timing. This stage decides every URL (through [`Urls`]) and owns
 //! no HTML beyond the Markdown already rendered.
 
+mod frame;
 mod lists;
 mod patch;
 mod tags;
@@ -19,7 +20,7 @@ use rayon::prelude::*;
 use crate::config::SiteConfig;
 use crate::content::Brief;
 use crate::date::Date;
-use crate::feeds::{self, Feed};
+use crate::feeds::Feed;
 use crate::knowledge::{Fact, KnowledgeBase, Source};
 use crate::markdown::{RenderedBrief, RenderedFootnote};
 use crate::metadata;
@@ -29,9 +30,11 @@ use crate::views::{
     Prepared, PreparedText, SiteView, SourceView, WindowView,
 };
 
+pub(crate) use frame::{Frame, frame};
+
 pub(crate) use lists::{fact_pages_of, page_count};
 pub use patch::{Edit, Patch, patch};
-use tags::{ByTag, TagLinks, citations_and_tags};
+use tags::{ByTag, TagLinks};
 pub use urls::Urls;
 
 /// Words per minute for the reading-time estimate: a common figure for news prose on screen.
@@ -94,110 +97,115 @@ pub fn assemble(
     notes_html: &[PreparedText],
     briefs: &[RenderedBrief],
 ) -> Site {
-    let urls = Urls::new(&config.base_url);
-    let mut newest_first: Vec<usize> = (0..briefs.len()).collect();
-    newest_first.sort_by(|&a, &b| {
-        let (a, b) = (briefs[a].brief, briefs[b].brief);
-        (b.meta.date, &a.slug).cmp(&(a.meta.date, &b.slug))
-    });
-    let order: Vec<&RenderedBrief> = newest_first.iter().map(|&i| &briefs[i]).collect();
-    let tags = TagLinks::of(&urls, &order);
-    let cards: Vec<Prepared<BriefCard>> = order
-        .par_iter()
-        .map(|r| Prepared::new(card(&urls, r.brief, &tags)))
-        .collect();
+    let corpus: Vec<&Brief> = briefs.iter().map(|rendered| rendered.brief).collect();
+    let frame = frame(config, &corpus);
     let shared = fact_shared(knowledge);
     // In parallel, like the stages before: the pages then reuse the memory those stages'
-    // threads freed (a build has just dropped the briefs' bodies) instead of growing the heap.
-    let mut pages: Vec<Page> = order
+    // threads freed instead of growing the heap.
+    let mut pages: Vec<Page> = frame
+        .newest_first
         .par_iter()
         .enumerate()
-        .map(|(position, rendered)| {
-            let previous = cards.get(position + 1).cloned();
-            let next = position.checked_sub(1).map(|p| cards[p].clone());
-            let neighbours = Neighbours { previous, next };
+        .map(|(position, &index)| {
             brief_page(
                 config,
-                &urls,
+                &frame.urls,
                 &shared,
                 notes_html,
-                rendered,
-                &cards[position],
-                neighbours,
+                &briefs[index],
+                &frame.cards[position],
+                frame.neighbours(position),
             )
         })
         .collect();
-
-    let (citing, by_tag) = citations_and_tags(knowledge.facts.len(), &order);
+    let cited: Vec<Vec<usize>> = frame
+        .newest_first
+        .iter()
+        .map(|&index| briefs[index].facts().collect())
+        .collect();
     let first_index_page = pages.len();
-    // The feeds and the search index's entries need only the cards: they are made while the
-    // list pages are.
-    let (listed, (feeds, search_entries)) = rayon::join(
-        || {
-            let lists = Lists {
-                config,
-                urls: &urls,
-                knowledge,
-                notes_html,
-                cards: &cards,
-            };
-            lists.add_pages(&citing, &by_tag, &mut pages)
+    let listing = list_pages(config, knowledge, notes_html, &frame, &cited, &mut pages);
+    Site {
+        view: frame.view,
+        pages,
+        feeds: frame.feeds,
+        files: listing.files,
+        layout: Layout {
+            position: frame.position,
+            cards: frame.cards,
+            first_index_page,
+            fact_pages: listing.fact_pages,
+            facts_index: listing.facts_index,
+            citing: listing.citing,
+            tag_pages: listing.tag_pages,
+            search_entries: frame.search_entries,
+            tagged: frame
+                .by_tag
+                .into_iter()
+                .map(|(slug, (_, positions))| (slug, positions))
+                .collect(),
         },
-        || {
-            let feeds = feeds::build(config, &urls, &order, &cards);
-            let search_entries: Vec<String> = cards
-                .par_iter()
-                .map(|card| publish::search_entry(&urls, card))
-                .collect();
-            (feeds, search_entries)
-        },
-    );
+    }
+}
+
+/// What [`list_pages`] made besides the pages.
+pub(crate) struct Listing {
+    /// Files made without templates (`sitemap.xml`, `robots.txt`, `search-index.json`).
+    pub files: Vec<(String, String)>,
+    /// `citing[i]`: positions of the briefs citing fact `i`, ascending.
+    pub citing: Vec<Vec<usize>>,
+    /// Indices into the pages, as in [`Layout`].
+    pub fact_pages: Vec<usize>,
+    pub facts_index: usize,
+    pub tag_pages: BTreeMap<String, usize>,
+}
+
+/// Appends the pages after the briefs' to `pages` (the index, each fact's and tag's pages and
+/// their indexes, the 404 and search pages) and makes the files that list every page. Needs
+/// the frame and `cited[p]`, the facts the brief at position `p` cites, in footnote order;
+/// `pages` holds the brief pages, or nothing when they were written already.
+pub(crate) fn list_pages(
+    config: &SiteConfig,
+    knowledge: &KnowledgeBase,
+    notes_html: &[PreparedText],
+    frame: &Frame,
+    cited: &[Vec<usize>],
+    pages: &mut Vec<Page>,
+) -> Listing {
+    let first = pages.len();
+    let citing = tags::citing(knowledge.facts.len(), cited);
+    let lists = Lists {
+        config,
+        urls: &frame.urls,
+        knowledge,
+        notes_html,
+        cards: &frame.cards,
+    };
     let Listed {
         facts,
         fact_pages,
         facts_index,
         tag_pages,
-    } = listed;
-    metadata::default_images(config, &urls, &mut pages[first_index_page..]);
+    } = lists.add_pages(&citing, &frame.by_tag, pages);
+    metadata::default_images(config, &frame.urls, &mut pages[first..]);
+    let urls = &frame.urls;
     let files = vec![
-        ("sitemap.xml".to_string(), publish::sitemap(&pages)),
-        ("robots.txt".to_string(), publish::robots(&urls)),
+        (
+            "sitemap.xml".to_string(),
+            publish::sitemap(&frame.cards, &pages[first..]),
+        ),
+        ("robots.txt".to_string(), publish::robots(urls)),
         (
             "search-index.json".to_string(),
-            publish::search_index(&urls, &search_entries, &facts),
+            publish::search_index(urls, &frame.search_entries, &facts),
         ),
     ];
-    let mut position = vec![0; briefs.len()];
-    for (at, &index) in newest_first.iter().enumerate() {
-        position[index] = at;
-    }
-    Site {
-        view: SiteView {
-            title: config.title.clone(),
-            description: config.description.clone(),
-            language: config.language.clone(),
-            base_url: config.base_url.clone(),
-            footnote_heading: config.footnotes.heading.clone(),
-            static_url: urls.static_dir(),
-            generator: format!("briefing {}", env!("CARGO_PKG_VERSION")),
-        },
-        pages,
-        feeds,
+    Listing {
         files,
-        layout: Layout {
-            position,
-            cards,
-            first_index_page,
-            fact_pages,
-            facts_index,
-            citing,
-            tag_pages,
-            search_entries,
-            tagged: by_tag
-                .into_iter()
-                .map(|(slug, (_, positions))| (slug, positions))
-                .collect(),
-        },
+        citing,
+        fact_pages,
+        facts_index,
+        tag_pages,
     }
 }
 
@@ -328,7 +336,7 @@ pub(crate) fn brief_page(
     )
     .updated(Some(view.card.updated.clone()));
     let mut page = Page {
-        path: format!("briefs/{}/index.html", rendered.brief.slug),
+        path: brief_path(&rendered.brief.slug),
         template: "brief.html",
         meta: metadata::brief_meta(head, &view, config, urls),
         data: PageData::Brief {
@@ -337,6 +345,11 @@ pub(crate) fn brief_page(
     };
     metadata::default_images(config, urls, std::slice::from_mut(&mut page));
     page
+}
+
+/// Where the page of the brief with `slug` is written.
+pub(crate) fn brief_path(slug: &str) -> String {
+    format!("briefs/{slug}/index.html")
 }
 
 /// The newest `updated` date among `cards`, for a listing's sitemap `lastmod`.

@@ -20,6 +20,7 @@ use crate::error::{Error, SourceText};
 use crate::feeds::Feed;
 use crate::site::{Page, Patch, Site};
 use crate::theme::Theme;
+use crate::views::{BriefCard, Prepared, SiteView};
 
 /// Templates every theme must provide (the embedded default theme always does).
 pub const REQUIRED: [&str; 10] = [
@@ -94,7 +95,13 @@ impl Renderer {
     /// The environment `site`'s pages render in: the theme's templates, with a `card_html`
     /// that keeps the cards it renders for the site's other lists.
     pub fn for_site(&self, site: &Site) -> SiteRenderer<'_> {
-        let cards = cards::CardHtml::new(self.tera.clone(), &site.layout.cards);
+        self.for_cards(&site.layout.cards)
+    }
+
+    /// [`Renderer::for_site`] for a site known by its briefs' cards alone (in page order),
+    /// for a build that renders brief pages before the rest of the site is assembled.
+    pub(crate) fn for_cards(&self, site_cards: &[Prepared<BriefCard>]) -> SiteRenderer<'_> {
+        let cards = cards::CardHtml::new(self.tera.clone(), site_cards);
         let mut tera = self.tera.clone();
         tera.register_function(CARD_HTML, move |kwargs: Kwargs, state: &State| {
             cards.call(kwargs, state)
@@ -129,7 +136,7 @@ impl SiteRenderer<'_> {
                 paths.zip(0..).collect()
             })
             .unwrap_or_default();
-        let shared = shared_context(site);
+        let shared = shared_context(&site.view);
         // Feed entries reuse their brief page's context; render them with the page, so no
         // context outlives its page.
         let mut in_feeds = vec![false; site.pages.len()];
@@ -199,7 +206,7 @@ impl SiteRenderer<'_> {
         rendered: &RenderedSite,
         patch: &Patch,
     ) -> Result<RenderedPatch, Error> {
-        let shared = shared_context(site);
+        let shared = shared_context(&site.view);
         let in_feed = |index: usize| {
             site.feeds
                 .iter()
@@ -268,37 +275,47 @@ impl SiteRenderer<'_> {
 
     /// One page's HTML, for a build that writes each page as soon as it is rendered and keeps
     /// none: `shared` is [`shared_context`] of the page's site.
-    ///
+    pub fn render_page_alone(&self, shared: &Context, page: &Page) -> Result<Vec<u8>, Error> {
+        let context = self.page_context(shared, page)?;
+        self.render_bytes(page.template, &context)
+    }
+
+    /// A brief page's HTML (unless `write` is false: a file of the site's `static/` takes its
+    /// place) and its feed entry's when `in_feed`, both from one context, as
+    /// [`SiteRenderer::render`] makes them.
+    pub(crate) fn render_brief_page(
+        &self,
+        shared: &Context,
+        page: &Page,
+        write: bool,
+        in_feed: bool,
+    ) -> Result<(Option<Vec<u8>>, Option<String>), Error> {
+        let context = self.page_context(shared, page)?;
+        let html = match write {
+            true => Some(self.render_bytes(page.template, &context)?),
+            false => None,
+        };
+        let entry = match in_feed {
+            true => Some(self.render_one(FEED_ENTRY, &context)?),
+            false => None,
+        };
+        Ok((html, entry))
+    }
+
     /// Bytes, rendered into a buffer sized for a brief page: Tera's own `render` starts from the
     /// template's size and doubles its way up to the page's, copying each time, then checks
     /// the whole page is UTF-8 (it is: every piece of it was a `str`).
-    pub fn render_page_alone(&self, shared: &Context, page: &Page) -> Result<Vec<u8>, Error> {
-        let context = self.page_context(shared, page)?;
+    fn render_bytes(&self, template: &str, context: &Context) -> Result<Vec<u8>, Error> {
         let mut html = Vec::with_capacity(PAGE_CAPACITY);
         self.tera
-            .render_to(page.template, &context, &mut html)
-            .map_err(|error| convert(self.theme, Some(page.template), &error))?;
+            .render_to(template, context, &mut html)
+            .map_err(|error| convert(self.theme, Some(template), &error))?;
         Ok(html)
     }
 
-    /// Feed `index` of `site`, for a build that writes each feed as soon as it is rendered:
-    /// each entry is rendered from its brief page's context, as [`SiteRenderer::render`] does.
-    pub fn render_feed_alone(
-        &self,
-        shared: &Context,
-        site: &Site,
-        index: usize,
-    ) -> Result<String, Error> {
-        let feed = &site.feeds[index];
-        let mut entries = HashMap::new();
-        for &page in &feed.entry_pages {
-            let context = self.page_context(shared, &site.pages[page])?;
-            entries.insert(page, self.render_one(FEED_ENTRY, &context)?);
-        }
-        self.render_feed(shared, feed, |page| entries.get(&page).map(String::as_str))
-    }
-
-    fn render_feed<'t>(
+    /// A feed's XML, its entries' content given by `entry_text` (by page index), rendered
+    /// with the page they belong to.
+    pub(crate) fn render_feed<'t>(
         &self,
         shared: &Context,
         feed: &Feed,
@@ -327,9 +344,9 @@ impl SiteRenderer<'_> {
 const PAGE_CAPACITY: usize = 32 * 1024;
 
 /// The values every page and feed shares.
-pub fn shared_context(site: &Site) -> Context {
+pub fn shared_context(view: &SiteView) -> Context {
     let mut shared = Context::new();
-    shared.insert("site", &site.view);
+    shared.insert("site", view);
     shared
 }
 

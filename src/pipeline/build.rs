@@ -1,76 +1,211 @@
-//! `briefing build`: every stage, with pages rendered while they are written.
+//! `briefing build`: every stage, with each page written as soon as it is rendered.
 //!
-//! `serve` keeps every page's text for its next rebuild; a build keeps none. Its feeds and the
-//! files made without templates are rendered first (a feed needs its entries' text), then each
-//! page is rendered, written and dropped by the output stage, in parallel, so the build never
-//! holds the text of the whole site: on a 10,000-brief site that is most of its memory.
+//! `serve` keeps every page's text for its next rebuild; a build keeps none, and holds no
+//! brief's HTML longer than it takes to write its page. The briefs' order, cards and feeds
+//! follow from their front matter ([`site::frame`]), and a brief's page needs only those, the
+//! knowledge base and the brief, so the briefs are annotated, rendered to Markdown, put in
+//! their pages, written and dropped a run at a time, in parallel; what the rest of the site
+//! needs of a brief (the facts it cites, its feed entry's text) is all that is kept. Then the lists that
+//! depend on every brief's citations (fact pages, their index, the search index) are
+//! assembled, rendered and written, with the feeds and the files made without templates.
+//! On a 10,000-brief site the briefs' HTML and page contexts were over half the build's
+//! memory; rendering each page while its brief is fresh also keeps the work in the caches.
 
 use std::collections::BTreeSet;
 use std::time::Instant;
 
-use super::{Bodies, BuildOptions, Stats, assemble, dedupe_keep_last, generated_files, prepare};
+use rayon::prelude::*;
+
+use super::{
+    BuildOptions, Inputs, Stats, dedupe_keep_last, load_inputs, render_brief, render_notes,
+};
+use crate::content::Brief;
 use crate::error::Error;
-use crate::output::{self, Rendering};
+use crate::output::{self, OutputFile, Rendering};
+use crate::site;
 use crate::templates;
+
+/// Briefs taken through the brief stage together: all rendered to HTML, then all put in their
+/// pages and written. One brief at a time through both steps did the same work with 6% fewer
+/// instructions, yet took 10% longer on the 10,000-brief benchmark: each step's code and
+/// tables (the matcher, syntect, the templates) left the caches to the other's at every
+/// brief. Runs of 1,024 keep each step's working set warm and the HTML held to a few MB.
+const BRIEFS_AT_ONCE: usize = 1024;
+
+/// What the rest of the build keeps of a brief once its page is written.
+struct Written {
+    /// The facts it cites, in footnote order.
+    cited: Vec<usize>,
+    /// Its feed entry's content, when a feed lists it.
+    entry: Option<String>,
+    /// Its page failed to render or to be written. The rest of the site is still rendered, so
+    /// that one run reports every template error, as it would for any other page.
+    failed: Option<Error>,
+}
 
 /// Renders and writes the site; the output folder changes only if everything succeeded.
 pub fn build(options: &BuildOptions) -> Result<Stats, Error> {
-    let (parts, mut clock) = prepare(options, Bodies::Forget)?;
-    let (mut site, counts) = assemble(&parts);
-    clock.lap("site");
-    // Feeds are rendered like pages, while they are written, not held beforehand: 14 MB of
-    // feed text at 10,000 briefs. Each renders its own entries.
-    let mut files = generated_files(&mut site, &[], &parts.extras);
-    // As in `render`: a file of the site's static/ wins over a generated one, a page or a
-    // feed included.
+    let (mut inputs, mut clock) = load_inputs(options)?;
+    // Taken out, to be read in place: each brief's body is freed as soon as it is rendered.
+    let mut briefs = std::mem::take(&mut inputs.corpus.briefs);
+    let render_options = inputs.render_options();
+    let Inputs {
+        loaded,
+        renderer,
+        extras,
+        knowledge,
+        annotate_options,
+        ..
+    } = &inputs;
+    let config = &loaded.config;
+    let notes_html = render_notes(knowledge, render_options);
+    let frame = site::frame(config, &briefs.iter().collect::<Vec<&Brief>>());
+    clock.lap("notes+frame");
+
+    let mut staging = output::Staging::begin(&options.output)?;
+    // A file of the site's static/ wins over a page at its path. The files made from the whole
+    // site (`sitemap.xml` and the like) are not under `briefs/`, where every brief page is.
+    let static_paths: BTreeSet<&str> = extras.iter().map(|file| file.path.as_str()).collect();
+    let brief_paths: Vec<Option<String>> = frame
+        .newest_first
+        .iter()
+        .map(|&index| Some(site::brief_path(&briefs[index].slug)))
+        .map(|path| path.filter(|path| !static_paths.contains(path.as_str())))
+        .collect();
+    staging.add(brief_paths.iter().flatten().map(String::as_str))?;
+    let shared = templates::shared_context(&frame.view);
+    let site_renderer = renderer.for_cards(&frame.cards);
+    let facts = site::fact_shared(knowledge);
+
+    // In corpus order, each brief finding its position in the frame; in runs, each annotated
+    // and rendered to HTML, then put in its page, rendered and written (see
+    // `BRIEFS_AT_ONCE`).
+    let mut results: Vec<Result<Written, Error>> = Vec::with_capacity(briefs.len());
+    for (at, run) in briefs.chunks_mut(BRIEFS_AT_ONCE).enumerate() {
+        let html: Vec<Result<super::BriefHtml, Error>> = run
+            .par_iter()
+            .map(|brief| render_brief(brief, knowledge, *annotate_options, render_options))
+            .collect();
+        let done: Vec<Result<Written, Error>> = run
+            .par_iter_mut()
+            .zip(html)
+            .with_max_len(8)
+            .enumerate()
+            .map(|(offset, (brief, html))| {
+                let index = at * BRIEFS_AT_ONCE + offset;
+                let position = frame.position[index];
+                let html = html?;
+                let page = site::brief_page(
+                    config,
+                    &frame.urls,
+                    &facts,
+                    &notes_html,
+                    &html.rendered(brief),
+                    &frame.cards[position],
+                    frame.neighbours(position),
+                );
+                // A freed body is reused by the pages rendered after it.
+                brief.forget_body();
+                let write = brief_paths[position].is_some();
+                let in_feed = frame.in_feed[position];
+                let rendered = site_renderer.render_brief_page(&shared, &page, write, in_feed);
+                let (failed, entry) = match rendered {
+                    Ok((Some(bytes), entry)) => (staging.write(&page.path, &bytes).err(), entry),
+                    Ok((None, entry)) => (None, entry),
+                    Err(error) => (Some(error), None),
+                };
+                Ok(Written {
+                    cited: html.facts().collect(),
+                    entry,
+                    failed,
+                })
+            })
+            .collect();
+        results.extend(done);
+    }
+    let mut errors = Vec::new();
+    let mut cited = vec![Vec::new(); briefs.len()];
+    let mut entries: Vec<Option<String>> = vec![None; briefs.len()];
+    let mut page_errors = Vec::new();
+    for (index, result) in results.into_iter().enumerate() {
+        match result {
+            Ok(written) => {
+                let position = frame.position[index];
+                cited[position] = written.cited;
+                entries[position] = written.entry;
+                page_errors.extend(written.failed);
+            }
+            Err(error) => errors.push(error),
+        }
+    }
+    // As when every brief is rendered before any page: a brief's own errors are what the
+    // author sees first, and the pages' wait until the briefs are right.
+    Error::collect(errors)?;
+    clock.lap("briefs");
+
+    let mut pages = Vec::new();
+    let listing = site::list_pages(config, knowledge, &notes_html, &frame, &cited, &mut pages);
+    let mut files: Vec<OutputFile> = listing
+        .files
+        .into_iter()
+        .map(|(path, text)| OutputFile::new(path, text))
+        .chain(extras.iter().cloned())
+        .collect();
+    // A site's static/ may not replace generated files; later entries win, earlier are dropped.
     dedupe_keep_last(&mut files);
     let taken: BTreeSet<&str> = files.iter().map(|file| file.path.as_str()).collect();
-    let pages: Vec<usize> = (0..site.pages.len())
-        .filter(|&index| !taken.contains(site.pages[index].path.as_str()))
+    let list_pages: Vec<usize> = (0..pages.len())
+        .filter(|&index| !taken.contains(pages[index].path.as_str()))
         .collect();
-    let feeds: Vec<usize> = (0..site.feeds.len())
-        .filter(|&index| !taken.contains(site.feeds[index].path.as_str()))
+    let feeds: Vec<usize> = (0..frame.feeds.len())
+        .filter(|&index| !taken.contains(frame.feeds[index].path.as_str()))
         .collect();
-    clock.lap("files");
+    clock.lap("site");
 
-    let shared = templates::shared_context(&site);
-    let renderer = parts.renderer.for_site(&site);
     let render = |at: usize| -> Result<Vec<u8>, Error> {
-        match pages.get(at) {
-            Some(&page) => renderer.render_page_alone(&shared, &site.pages[page]),
-            None => renderer
-                .render_feed_alone(&shared, &site, feeds[at - pages.len()])
-                .map(String::into_bytes),
+        match list_pages.get(at) {
+            Some(&page) => site_renderer.render_page_alone(&shared, &pages[page]),
+            None => {
+                let feed = &frame.feeds[feeds[at - list_pages.len()]];
+                let entry = |position: usize| entries[position].as_deref();
+                let text = site_renderer.render_feed(&shared, feed, entry)?;
+                Ok(text.into_bytes())
+            }
         }
     };
     let rendering = Rendering {
-        paths: pages
+        paths: list_pages
             .iter()
-            .map(|&index| site.pages[index].path.clone())
-            .chain(feeds.iter().map(|&index| site.feeds[index].path.clone()))
+            .map(|&index| pages[index].path.clone())
+            .chain(feeds.iter().map(|&index| frame.feeds[index].path.clone()))
             .collect(),
         render: &render,
     };
     let start = Instant::now();
-    let written = files.len() + pages.len() + feeds.len();
-    let mut staging = output::Staging::begin(&options.output)?;
     staging.add(files.iter().map(|file| file.path.as_str()))?;
     staging.add(rendering.paths.iter().map(String::as_str))?;
     staging.write_files(&files)?;
-    staging.write_rendered(rendering)?;
+    page_errors.extend(staging.write_rendered(rendering));
+    Error::collect_distinct(page_errors)?;
     staging.finish()?;
+
+    let written_briefs = brief_paths.iter().flatten().count();
     let mut stats = Stats {
-        files: written,
-        rendered: pages.len() + site.feeds.len(),
+        briefs: briefs.len(),
+        facts: knowledge.facts.len(),
+        notes_attached: cited.iter().map(Vec::len).sum(),
+        facts_cited: listing.citing.iter().filter(|c| !c.is_empty()).count(),
+        pages: briefs.len() + pages.len(),
+        files: files.len() + written_briefs + list_pages.len() + feeds.len(),
+        rendered: written_briefs + list_pages.len() + frame.feeds.len(),
         timings: std::mem::take(&mut clock.laps),
-        ..counts
     };
     stats.timings.push(("render+write", start.elapsed()));
-    // Freeing a 10,000-brief site's views and bodies is hundreds of thousands of frees, done
-    // on one thread while the build is otherwise over; a `briefing build` process exits
-    // without waiting for them.
-    drop(renderer);
-    let teardown = (parts, site, shared);
+    // Freeing a 10,000-brief site's cards, lists and front matter is hundreds of thousands
+    // of frees, done on one thread while the build is otherwise over; a `briefing build`
+    // process exits without waiting for them.
+    drop(site_renderer);
+    let teardown = (inputs, briefs, frame, pages, entries, notes_html);
     std::thread::spawn(move || drop(teardown));
     Ok(stats)
 }

@@ -159,7 +159,7 @@ fn apply(
     if patch.sitemap_changed {
         files.push(OutputFile::new(
             "sitemap.xml",
-            publish::sitemap(&site.pages),
+            publish::sitemap(&layout.cards, &site.pages[layout.first_index_page..]),
         ));
     }
     if search_changed && let PageData::Facts { facts } = &site.pages[layout.facts_index].data {

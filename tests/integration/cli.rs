@@ -67,7 +67,7 @@ fn root_and_output_flags_work_from_another_folder() {
         stdout.starts_with("Built 1 brief with 1 context note from 1 of 1 fact"),
         "{stdout}"
     );
-    assert!(stdout.contains("annotate+markdown "), "{stdout}");
+    assert!(stdout.contains(" · briefs "), "{stdout}");
     assert!(elsewhere.path().join("out/briefs/one/index.html").exists());
     assert!(!root.join("public").exists());
 }

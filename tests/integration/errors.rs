@@ -221,6 +221,35 @@ fn template_rendering_error() {
     );
 }
 
+/// Brief pages are written while the briefs are rendered, the list pages after; one run still
+/// reports every template that failed, each place once.
+#[test]
+fn template_errors_of_brief_and_list_pages_together() {
+    let report = build_error(&[
+        ("site.yaml", "theme: broken\n"),
+        (
+            "content/briefs/a.md",
+            "---\ntitle: X\ndate: 2022-01-01\n---\nx\n",
+        ),
+        (
+            "content/briefs/b.md",
+            "---\ntitle: Y\ndate: 2022-01-02\n---\ny\n",
+        ),
+        (
+            "themes/broken/templates/brief.html",
+            "<p>{{ brief.nope.x }}</p>\n",
+        ),
+        (
+            "themes/broken/templates/index.html",
+            "<p>{{ paginator.nope.x }}</p>\n",
+        ),
+    ]);
+    assert_eq!(
+        report,
+        "themes/broken/templates/brief.html:1:13: error: template: Field `nope` is not defined. Available fields: author, body_html, date, date_human, facts, footnotes, image, next, previous, reading_minutes, slug, source_url, summary, tags, title, updated, url, word_count\n  |\n1 | <p>{{ brief.nope.x }}</p>\n  |             ^^^^\nthemes/broken/templates/index.html:1:17: error: template: Field `nope` is not defined. Available fields: current, next_url, pages, previous_url, total\n  |\n1 | <p>{{ paginator.nope.x }}</p>\n  |                 ^^^^\n2 errors\n"
+    );
+}
+
 #[test]
 fn card_partial_that_calls_card_html() {
     let report = build_error(&[
