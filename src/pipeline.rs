@@ -1,6 +1,9 @@
 //! The build, stage by stage: config → content + knowledge → annotate → markdown → site →
-//! templates → output files. `build` and `check` both run [`render`]; only `build` then hands
-//! the files to the output stage, so what `check` accepts is exactly what `build` ships.
+//! templates → output files. [`render`] (what `check` and `serve` run) takes each stage over
+//! the whole site in memory; [`build`] takes the same stages with the briefs a run at a time,
+//! writing each brief's page as soon as it is rendered (see `pipeline/build.rs`). Both call
+//! the same stage functions, and a test holds the files `build` writes equal to the ones
+//! `render` gives, so what `check` accepts is what `build` ships.
 //!
 //! Loading errors from briefs and from the knowledge file are gathered together before failing,
 //! so one run shows every mistake in the content. Per-brief stages run in parallel and collect

@@ -8,8 +8,8 @@
 //! needs of a brief (the facts it cites, its feed entry's text) is all that is kept. Then the lists that
 //! depend on every brief's citations (fact pages, their index, the search index) are
 //! assembled, rendered and written, with the feeds and the files made without templates.
-//! On a 10,000-brief site the briefs' HTML and page contexts were over half the build's
-//! memory; rendering each page while its brief is fresh also keeps the work in the caches.
+//! On a 10,000-brief site, holding every brief's HTML and page until the end took the peak
+//! memory from 151 MB to 215 MB (and from 1.3 GB to 2.0 GB at 100,000 briefs).
 
 use std::collections::BTreeSet;
 use std::time::Instant;
@@ -151,7 +151,7 @@ pub fn build(options: &BuildOptions) -> Result<Stats, Error> {
         .map(|(path, text)| OutputFile::new(path, text))
         .chain(extras.iter().cloned())
         .collect();
-    // A site's static/ may not replace generated files; later entries win, earlier are dropped.
+    // A file of the site's static/ wins over a generated one: later entries win.
     dedupe_keep_last(&mut files);
     let taken: BTreeSet<&str> = files.iter().map(|file| file.path.as_str()).collect();
     let list_pages: Vec<usize> = (0..pages.len())
