@@ -134,15 +134,22 @@ fn shows_in_cards(src: &str) -> bool {
 /// their `\u` escapes, which JSON reads as the same characters.
 fn script_safe(value: &impl Serialize) -> String {
     let json = serde_json::to_string(value).unwrap_or_default();
+    // By byte and by slice: the three are ASCII, so no character is split, and pushing the
+    // 900 bytes of a brief's JSON-LD a character at a time was 1% of a build's CPU.
     let mut safe = String::with_capacity(json.len());
-    for c in json.chars() {
-        match c {
-            '<' => safe.push_str("\\u003c"),
-            '>' => safe.push_str("\\u003e"),
-            '&' => safe.push_str("\\u0026"),
-            c => safe.push(c),
-        }
+    let mut copied = 0;
+    for (at, byte) in json.bytes().enumerate() {
+        let escape = match byte {
+            b'<' => "\\u003c",
+            b'>' => "\\u003e",
+            b'&' => "\\u0026",
+            _ => continue,
+        };
+        safe.push_str(&json[copied..at]);
+        safe.push_str(escape);
+        copied = at + 1;
     }
+    safe.push_str(&json[copied..]);
     safe
 }
 
