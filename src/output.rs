@@ -240,17 +240,9 @@ impl Staging {
     /// of the output.
     pub fn finish(self) -> Result<(), Error> {
         if !self.fresh {
+            // In a reused tree `add` put every folder of every added file in `folders`.
             let files: HashSet<&str> = self.files.iter().map(String::as_str).collect();
-            let mut folders: HashSet<&str> = HashSet::with_capacity(self.folders.len());
-            for file in &files {
-                let mut ancestor = parent_of(file);
-                while let Some(path) = ancestor {
-                    if !folders.insert(path) {
-                        break;
-                    }
-                    ancestor = parent_of(path);
-                }
-            }
+            let folders: HashSet<&str> = self.folders.iter().map(String::as_str).collect();
             remove_unwanted(&self.work, &files, &folders)?;
         }
         swap_into_place(&self.work, &self.output)

@@ -254,14 +254,11 @@ impl SiteRenderer<'_> {
         page: &Page,
         in_feed: bool,
     ) -> Result<(Arc<str>, Option<Arc<str>>), Error> {
-        let context = self.page_context(shared, page)?;
-        let html = self.render_one(page.template, &context)?;
-        let entry = if in_feed {
-            Some(self.render_one(FEED_ENTRY, &context)?.into())
-        } else {
-            None
-        };
-        Ok((html.into(), entry))
+        let (html, entry) = self.render_page_and_entry(shared, page, true, in_feed)?;
+        // Every piece of the page was a `str`: the text is whole, and copied once, as the
+        // `String` it replaces was.
+        let html = String::from_utf8_lossy(html.as_deref().unwrap_or_default()).into();
+        Ok((html, entry.map(Arc::from)))
     }
 
     /// The context `page`'s template gets: the shared values, `page`, and its own data.
@@ -280,10 +277,9 @@ impl SiteRenderer<'_> {
         self.render_bytes(page.template, &context)
     }
 
-    /// A brief page's HTML (unless `write` is false: a file of the site's `static/` takes its
-    /// place) and its feed entry's when `in_feed`, both from one context, as
-    /// [`SiteRenderer::render`] makes them.
-    pub(crate) fn render_brief_page(
+    /// A page's HTML (unless `write` is false: a file of the site's `static/` takes its
+    /// place) and its feed entry's when `in_feed`, both from one context.
+    pub(crate) fn render_page_and_entry(
         &self,
         shared: &Context,
         page: &Page,
@@ -369,11 +365,7 @@ pub(crate) fn gather<T>(results: Vec<Result<T, Error>>) -> Result<Vec<T>, Error>
             Err(error) => errors.push(error),
         }
     }
-    if !errors.is_empty() {
-        let mut seen = std::collections::BTreeSet::new();
-        errors.retain(|error| seen.insert(error.report()));
-        Error::collect(errors)?;
-    }
+    Error::collect_distinct(errors)?;
     Ok(values)
 }
 

@@ -69,8 +69,10 @@ pub fn build(options: &BuildOptions) -> Result<Stats, Error> {
     let brief_paths: Vec<Option<String>> = frame
         .newest_first
         .iter()
-        .map(|&index| Some(site::brief_path(&briefs[index].slug)))
-        .map(|path| path.filter(|path| !static_paths.contains(path.as_str())))
+        .map(|&index| {
+            let path = site::brief_path(&briefs[index].slug);
+            (!static_paths.contains(path.as_str())).then_some(path)
+        })
         .collect();
     staging.add(brief_paths.iter().flatten().map(String::as_str))?;
     let shared = templates::shared_context(&frame.view);
@@ -108,7 +110,7 @@ pub fn build(options: &BuildOptions) -> Result<Stats, Error> {
                 brief.forget_body();
                 let write = brief_paths[position].is_some();
                 let in_feed = frame.in_feed[position];
-                let rendered = site_renderer.render_brief_page(&shared, &page, write, in_feed);
+                let rendered = site_renderer.render_page_and_entry(&shared, &page, write, in_feed);
                 let (failed, entry) = match rendered {
                     Ok((Some(bytes), entry)) => (staging.write(&page.path, &bytes).err(), entry),
                     Ok((None, entry)) => (None, entry),
