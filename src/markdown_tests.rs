@@ -338,7 +338,7 @@ fn words_are_counted_as_char_is_whitespace_splits_them() {
     let mut seed = 7u64;
     for _ in 0..2_000 {
         let mut text = String::new();
-        for _ in 0..(seed % 13) {
+        for _ in 0..(seed % 41) {
             seed = seed
                 .wrapping_mul(6364136223846793005)
                 .wrapping_add(1442695040888963407);
