@@ -582,9 +582,10 @@ impl<T: Tracer> State<'_, '_, T> {
 fn find_explicit_citations(text: &str) -> Vec<(Range<usize>, String)> {
     let mut found = Vec::new();
     let mut from = 0;
-    // A search for the byte `[` (memchr), not for the two-byte string, which runs the slower
-    // general substring search over every paragraph of every brief.
-    while let Some(relative) = text[from..].find('[') {
+    // A search for the byte `[`, not for the two-byte string, which runs the slower general
+    // substring search over every paragraph of every brief; with the memchr crate's vector
+    // search, not `str::find`'s word-at-a-time one (1% of a 10k build's instructions).
+    while let Some(relative) = memchr::memchr(b'[', &text.as_bytes()[from..]) {
         let start = from + relative;
         if text.as_bytes().get(start + 1) != Some(&b'^') {
             from = start + 1;
