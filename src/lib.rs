@@ -9,6 +9,7 @@
 //! `report`), `explain`, and `scaffold` (`init`, `new`).
 
 pub mod annotate;
+mod ascii8;
 pub mod check;
 pub mod cli;
 pub mod config;

@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd, html};
 
 use crate::annotate::{AnnotatedBrief, FootnoteSlot};
+use crate::ascii8::{HIGH_BITS, white_bytes};
 use crate::content::Brief;
 use crate::highlight::Highlighter;
 use crate::links::{LinkMap, Resolved};
@@ -194,7 +195,7 @@ fn count_words(text: &str, in_word: &mut bool) -> usize {
         let mut count = 0;
         let mut chunks = bytes.chunks_exact(8);
         for chunk in &mut chunks {
-            let white = ascii_white(u64::from_le_bytes(chunk.try_into().unwrap_or_default()));
+            let white = white_bytes(u64::from_le_bytes(chunk.try_into().unwrap_or_default()));
             let before = white << 8 | before_white >> 56;
             count += (before & !white & HIGH_BITS).count_ones() as usize;
             before_white = white;
@@ -220,20 +221,6 @@ fn count_words(text: &str, in_word: &mut bool) -> usize {
         }
     }
     count
-}
-
-const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
-
-/// The high bit of each of eight ASCII bytes set where the byte is one `char::is_whitespace`
-/// accepts (the space and `\t` to `\r`). Below 0x80 no byte's sum carries into the next.
-fn ascii_white(eight: u64) -> u64 {
-    const fn repeat(byte: u8) -> u64 {
-        byte as u64 * 0x0101_0101_0101_0101
-    }
-    let not_space = (eight ^ repeat(b' ')) + repeat(0x7F);
-    let at_least_tab = eight + repeat(0x80 - b'\t');
-    let above_return = eight + repeat(0x80 - b'\r' - 1);
-    (!not_space | at_least_tab & !above_return) & HIGH_BITS
 }
 
 /// The markup design.md fixes for a footnote reference. The `occurrence`-th reference to the same

@@ -13,6 +13,8 @@ mod trie;
 pub use trie::TooLarge;
 use trie::Trie;
 
+use crate::ascii8::{HIGH_BITS, word_bytes};
+
 /// A term found in a piece of text; offsets are byte offsets into that text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TermMatch {
@@ -282,27 +284,6 @@ impl Folded {
             }
         }
     }
-}
-
-/// The high bit of every byte of a word.
-const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
-
-/// `byte` in every byte of a word.
-const fn repeat(byte: u8) -> u64 {
-    byte as u64 * 0x0101_0101_0101_0101
-}
-
-/// The high bit of each byte of `eight` set where that byte is an ASCII letter or digit. Each
-/// range test adds a constant to the low seven bits of every byte at once; no sum passes 0xFF,
-/// so no byte carries into the next.
-fn word_bytes(eight: u64) -> u64 {
-    let seven = eight & !HIGH_BITS;
-    let within = |low: u8, high: u8| {
-        let at_least_low = seven + repeat(0x80 - low);
-        let above_high = seven + repeat(0x7F - high);
-        at_least_low & !above_high
-    };
-    (within(b'0', b'9') | within(b'a', b'z') | within(b'A', b'Z')) & !eight & HIGH_BITS
 }
 
 /// The end of the run of ASCII letters and digits starting at `start`, found eight bytes at a

@@ -229,15 +229,6 @@ fn word_and_ascii_ends_found_eight_bytes_at_a_time_match_a_byte_scan() {
             );
         }
     }
-    for byte in 0..=255u8 {
-        let eight = super::repeat(byte);
-        let expected = if byte.is_ascii_alphanumeric() {
-            super::HIGH_BITS
-        } else {
-            0
-        };
-        assert_eq!(super::word_bytes(eight), expected, "{byte:#x}");
-    }
 }
 
 #[test]
