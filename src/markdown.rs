@@ -226,14 +226,26 @@ fn count_words(text: &str, in_word: &mut bool) -> usize {
 /// The markup design.md fixes for a footnote reference. The `occurrence`-th reference to the same
 /// footnote gets a distinct id so ids stay unique.
 fn reference_html(number: usize, occurrence: usize) -> String {
-    let id = if occurrence == 1 {
-        format!("fnref-{number}")
+    // Pieces joined, not `format!`ted: there is one of these for each of a site's notes.
+    let number = number.to_string();
+    let occurrence = occurrence.to_string();
+    let id_suffix: [&str; 2] = if occurrence == "1" {
+        ["", ""]
     } else {
-        format!("fnref-{number}-{occurrence}")
+        ["-", &occurrence]
     };
-    format!(
-        "<sup class=\"fn-ref\" id=\"{id}\"><a href=\"#fn-{number}\" role=\"doc-noteref\">{number}</a></sup>"
-    )
+    [
+        "<sup class=\"fn-ref\" id=\"fnref-",
+        &number,
+        id_suffix[0],
+        id_suffix[1],
+        "\"><a href=\"#fn-",
+        &number,
+        "\" role=\"doc-noteref\">",
+        &number,
+        "</a></sup>",
+    ]
+    .concat()
 }
 
 /// Applies the rewrites every Markdown text gets and collects the HTML.
