@@ -410,11 +410,20 @@ impl<T: Tracer> State<'_, '_, T> {
         }
     }
 
+    /// Annotates the run, then empties it for the next, keeping its buffers: a fresh run for
+    /// every paragraph grew its text and segments anew (a quarter of a million reallocations
+    /// at 10,000 briefs).
     fn flush(&mut self, run: &mut Run) {
         if run.text.is_empty() {
             return;
         }
-        let run = std::mem::take(run);
+        self.annotate_run(run);
+        run.text.clear();
+        run.segments.clear();
+        run.refs.clear();
+    }
+
+    fn annotate_run(&mut self, run: &Run) {
         let mut items: Vec<(usize, Item)> = Vec::new();
         for (offset, label) in &run.refs {
             items.push((*offset, Item::AuthorRef(label.clone())));
@@ -447,7 +456,7 @@ impl<T: Tracer> State<'_, '_, T> {
             let (chosen, overlapped) = self.knowledge.matcher.find_with_hidden(&run.text);
             for (lost, won) in overlapped {
                 if lost.fact != won.fact && !inside_citation(&lost) {
-                    let span = self.span(&run, lost.start..lost.end);
+                    let span = self.span(run, lost.start..lost.end);
                     self.tracer.hidden(HiddenMention {
                         fact: lost.fact,
                         term: lost.term,
@@ -480,7 +489,7 @@ impl<T: Tracer> State<'_, '_, T> {
         // starts where the term ends (`2020 war[^1]`): number it first.
         items.sort_by_key(|(offset, item)| (*offset, !matches!(item, Item::Mention { .. })));
         for (_, item) in items {
-            self.take(&run, item);
+            self.take(run, item);
         }
     }
 
