@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::config::SiteConfig;
 use crate::content::{Brief, FrontMatter};
-use crate::site::Urls;
+use crate::site::{ByTag, Urls};
 use crate::views::BriefCard;
 
 /// One feed file to render.
@@ -53,12 +53,14 @@ pub struct FeedEntry {
     pub content_html: String,
 }
 
-/// Feeds for the site and each tag. `newest_first[i]` is the brief on page `i` of the site.
-pub fn build(
+/// Feeds for the site and each tag. `newest_first[i]` is the brief on page `i` of the site;
+/// `by_tag` gives each tag's name and the positions of its briefs, ascending.
+pub(crate) fn build(
     config: &SiteConfig,
     urls: &Urls,
     newest_first: &[&Brief],
     cards: &[crate::views::Prepared<BriefCard>],
+    by_tag: &ByTag,
 ) -> Vec<Feed> {
     let limit = if config.feed_limit == 0 {
         usize::MAX
@@ -79,16 +81,8 @@ pub fn build(
         &everything,
     )];
 
-    let mut by_tag: std::collections::BTreeMap<&str, (&str, Vec<usize>)> = Default::default();
-    for (position, brief) in newest_first.iter().enumerate() {
-        for (slug, name) in &brief.tags {
-            let entry = by_tag.entry(slug).or_insert_with(|| (name, Vec::new()));
-            if entry.1.len() < limit {
-                entry.1.push(position);
-            }
-        }
-    }
     for (slug, (name, positions)) in by_tag {
+        let positions = &positions[..positions.len().min(limit)];
         feeds.push(feed(
             FeedHead {
                 title: format!("{}: {name}", config.title),
@@ -99,7 +93,7 @@ pub fn build(
             urls,
             newest_first,
             cards,
-            &positions,
+            positions,
         ));
     }
     feeds

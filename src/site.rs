@@ -34,7 +34,8 @@ pub(crate) use frame::{Frame, frame};
 
 pub(crate) use lists::{fact_pages_of, page_count};
 pub use patch::{Edit, Patch, patch};
-use tags::{ByTag, TagLinks};
+pub(crate) use tags::ByTag;
+use tags::TagLinks;
 pub use urls::Urls;
 
 /// Words per minute for the reading-time estimate: a common figure for news prose on screen.
