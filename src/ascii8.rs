@@ -34,9 +34,14 @@ pub fn white_bytes(eight: u64) -> u64 {
     (!not_space | at_least_tab & !above_return) & HIGH_BITS
 }
 
+/// [`white_bytes`] of one byte, for the few bytes after the last eight.
+pub fn is_white(byte: u8) -> bool {
+    byte == b' ' || byte.wrapping_sub(b'\t') < 5
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{HIGH_BITS, white_bytes, word_bytes};
+    use super::{HIGH_BITS, is_white, white_bytes, word_bytes};
 
     /// Each byte value in each of the eight places, among bytes of the other classes.
     fn each_place(limit: u8, class: impl Fn(u64) -> u64, expected: impl Fn(u8) -> bool) {
@@ -65,5 +70,6 @@ mod tests {
     #[test]
     fn white_bytes_are_what_char_is_whitespace_accepts_in_ascii() {
         each_place(128, white_bytes, |b| char::from(b).is_whitespace());
+        each_place(128, white_bytes, is_white);
     }
 }

@@ -289,28 +289,36 @@ pub fn slugify(text: &str) -> String {
 }
 
 fn slugify_chars(text: &str) -> String {
-    let mut slug = String::with_capacity(text.len());
-    for c in text.chars().flat_map(char::to_lowercase) {
-        if c.is_alphanumeric() || c == '_' {
-            slug.push(c);
-        } else if !slug.ends_with('-') && !slug.is_empty() {
-            slug.push('-');
-        }
-    }
-    while slug.ends_with('-') {
-        slug.pop();
-    }
-    slug
+    join_words(
+        text.len(),
+        text.chars().flat_map(char::to_lowercase),
+        char::is_alphanumeric,
+    )
 }
 
 /// [`slugify`] of ASCII text, a byte at a time: for ASCII, `char::to_lowercase` and
 /// `char::is_alphanumeric` are their ASCII forms, and their Unicode tables made every brief's
 /// file name and tags cost a few hundred instructions each.
 fn slugify_ascii(text: &str) -> String {
-    let mut slug = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || byte == b'_' {
-            slug.push(char::from(byte.to_ascii_lowercase()));
+    join_words(
+        text.len(),
+        text.bytes()
+            .map(|byte| char::from(byte.to_ascii_lowercase())),
+        |c| c.is_ascii_alphanumeric(),
+    )
+}
+
+/// The word characters of `chars` (and `_`), each run of others one dash, none at either end;
+/// `bytes` is about how long the result may be.
+fn join_words(
+    bytes: usize,
+    chars: impl Iterator<Item = char>,
+    is_word: impl Fn(char) -> bool,
+) -> String {
+    let mut slug = String::with_capacity(bytes);
+    for c in chars {
+        if is_word(c) || c == '_' {
+            slug.push(c);
         } else if !slug.ends_with('-') && !slug.is_empty() {
             slug.push('-');
         }

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd, html};
 
 use crate::annotate::{AnnotatedBrief, FootnoteSlot};
-use crate::ascii8::{HIGH_BITS, white_bytes};
+use crate::ascii8::{HIGH_BITS, is_white, white_bytes};
 use crate::content::Brief;
 use crate::highlight::Highlighter;
 use crate::links::{LinkMap, Resolved};
@@ -208,7 +208,7 @@ fn count_words(text: &str, in_word: &mut bool) -> usize {
         }
         let mut before_white = before_white & 1 << 63 != 0;
         for &byte in chunks.remainder() {
-            let white = byte == b' ' || byte.wrapping_sub(b'\t') < 5;
+            let white = is_white(byte);
             count += usize::from(before_white && !white);
             before_white = white;
         }
