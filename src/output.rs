@@ -15,6 +15,10 @@ use rayon::prelude::*;
 
 use crate::error::Error;
 
+mod paths;
+
+use paths::AddedPaths;
+
 /// One file of the built site.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutputFile {
@@ -70,14 +74,18 @@ pub fn check_path(path: &str) -> Result<(), Error> {
 pub fn write_site(output: &Path, files: &[OutputFile]) -> Result<(), Error> {
     let mut staging = Staging::begin(output)?;
     staging.add(files.iter().map(|file| file.path.as_str()))?;
-    staging.write_files(files)?;
+    let files: Vec<(&str, &[u8])> = files
+        .iter()
+        .map(|file| (file.path.as_str(), &*file.contents))
+        .collect();
+    staging.write_files(&files)?;
     staging.finish()
 }
 
 /// Pages that are rendered as they are written, so that a build never holds every page's
 /// text at once: their output paths, and how to make the page at an index.
 pub struct Rendering<'r> {
-    pub paths: Vec<String>,
+    pub paths: Vec<&'r str>,
     pub render: &'r (dyn Fn(usize) -> Result<Vec<u8>, Error> + Sync),
 }
 
@@ -99,7 +107,7 @@ pub struct Staging {
     /// replacing or removing.
     fresh: bool,
     /// Every path added so far, to refuse a second page at the same path.
-    files: HashSet<String>,
+    files: AddedPaths,
     /// Every folder the added paths need that is known to be in place.
     folders: HashSet<String>,
 }
@@ -136,7 +144,7 @@ impl Staging {
             output: output.to_path_buf(),
             work,
             fresh,
-            files: HashSet::new(),
+            files: AddedPaths::new(),
             folders: HashSet::new(),
         })
     }
@@ -153,43 +161,61 @@ impl Staging {
     /// parent's lock, which two threads making 10,000 folders in `briefs/` at once spent a
     /// twentieth of the build spinning on), and made by the writers they are spread among the
     /// renders. In a reused one, each missing folder is made here, and whatever stands where a
-    /// folder must be is removed first.
+    /// folder must be is removed first. The checks, too, run on every thread: at 100,000
+    /// briefs they were a fifth of a second of one thread's work while the other waited.
     pub fn add<'p>(&mut self, paths: impl IntoIterator<Item = &'p str>) -> Result<(), Error> {
-        // Paths are compared as strings, not `Path`s: a `Path` compares component by component,
-        // and sets of 20,000 of them took a tenth of a second on the thread every other waits for.
-        let mut wanted: HashSet<&str> = HashSet::new();
-        for path in paths {
-            check_path(path)?;
-            if self.files.contains(path) || !wanted.insert(path) {
-                return Err(Error::File {
-                    path: PathBuf::from(path),
-                    message: "two pages would be written to the same file".into(),
-                });
-            }
+        let paths: Vec<&str> = paths.into_iter().collect();
+        // The first path refused, as a loop over them in order would find it: outside the
+        // folder, or added already.
+        let outside = paths
+            .par_iter()
+            .position_first(|path| check_path(path).is_err());
+        let repeat = match outside {
+            Some(at) => self.files.add_all(&paths[..at]).err(),
+            None => self.files.add_all(&paths).err(),
+        };
+        if let Some(at) = repeat {
+            return Err(Error::File {
+                path: PathBuf::from(paths[at]),
+                message: "two pages would be written to the same file".into(),
+            });
         }
-        let mut needed: HashSet<&str> = HashSet::with_capacity(wanted.len());
-        for file in &wanted {
-            let mut ancestor = parent_of(file);
-            while let Some(path) = ancestor {
-                if self.folders.contains(path) || !needed.insert(path) {
-                    break;
+        if let Some(at) = outside {
+            check_path(paths[at])?;
+        }
+        // The folders to make here: in a fresh tree those that hold other folders (each
+        // file's grandparent and up), in a reused one every ancestor. A file's walk up stops
+        // at a folder already in place or already wanted, whose ancestors are then too.
+        let fresh = self.fresh;
+        let known = &self.folders;
+        let needed: HashSet<&str> = paths
+            .par_iter()
+            .fold(HashSet::new, |mut needed, file| {
+                let mut ancestor = parent_of(file);
+                if fresh {
+                    ancestor = ancestor.and_then(parent_of);
                 }
-                ancestor = parent_of(path);
-            }
-        }
-        let holding: HashSet<&str> = needed.iter().filter_map(|f| parent_of(f)).collect();
+                while let Some(path) = ancestor {
+                    if known.contains(path) || !needed.insert(path) {
+                        break;
+                    }
+                    ancestor = parent_of(path);
+                }
+                needed
+            })
+            .reduce(HashSet::new, |mut all, some| {
+                all.extend(some);
+                all
+            });
         let mut levels: Vec<Vec<&str>> = Vec::new();
         for &folder in &needed {
-            if self.fresh && !holding.contains(folder) {
-                continue;
-            }
             let depth = folder.matches('/').count() + 1;
             if levels.len() < depth {
                 levels.resize_with(depth, Vec::new);
             }
             levels[depth - 1].push(folder);
         }
-        let (work, fresh) = (&self.work, self.fresh);
+        let work = &self.work;
         for level in levels {
             level
                 .par_iter()
@@ -197,13 +223,7 @@ impl Staging {
         }
         // Only the folders made above are known to be in place; a fresh tree's others are
         // made by their first file's writer.
-        self.folders.extend(
-            needed
-                .into_iter()
-                .filter(|folder| !fresh || holding.contains(folder))
-                .map(str::to_string),
-        );
-        self.files.extend(wanted.into_iter().map(str::to_string));
+        self.folders.extend(needed.into_iter().map(str::to_string));
         Ok(())
     }
 
@@ -212,11 +232,11 @@ impl Staging {
         write_if_changed(&self.work.join(path), bytes, self.fresh)
     }
 
-    /// Writes added `files`, in parallel.
-    pub fn write_files(&self, files: &[OutputFile]) -> Result<(), Error> {
+    /// Writes added `files` (path and contents), in parallel.
+    pub fn write_files(&self, files: &[(&str, &[u8])]) -> Result<(), Error> {
         files
             .par_iter()
-            .try_for_each(|file| self.write(&file.path, &file.contents))
+            .try_for_each(|(path, contents)| self.write(path, contents))
     }
 
     /// Renders and writes the added pages of `rendering`, in parallel, each dropped once
@@ -230,7 +250,7 @@ impl Staging {
             .with_max_len(8)
             .map(|index| {
                 let bytes = (rendering.render)(index)?;
-                self.write(&rendering.paths[index], &bytes)
+                self.write(rendering.paths[index], &bytes)
             })
             .collect();
         results.into_iter().filter_map(Result::err).collect()
@@ -241,9 +261,8 @@ impl Staging {
     pub fn finish(self) -> Result<(), Error> {
         if !self.fresh {
             // In a reused tree `add` put every folder of every added file in `folders`.
-            let files: HashSet<&str> = self.files.iter().map(String::as_str).collect();
             let folders: HashSet<&str> = self.folders.iter().map(String::as_str).collect();
-            remove_unwanted(&self.work, &files, &folders)?;
+            remove_unwanted(&self.work, &self.files, &folders)?;
         }
         swap_into_place(&self.work, &self.output)
     }
@@ -276,7 +295,7 @@ fn parent_of(path: &str) -> Option<&str> {
 /// Removes every file and folder under `dir` that is not wanted.
 fn remove_unwanted(
     dir: &Path,
-    wanted_files: &HashSet<&str>,
+    wanted_files: &AddedPaths,
     wanted_dirs: &HashSet<&str>,
 ) -> Result<(), Error> {
     // Children before parents, so a folder is emptied before it is judged.
@@ -295,7 +314,7 @@ fn remove_unwanted(
             if entry.file_type().is_dir() {
                 wanted_dirs.contains(&*relative)
             } else {
-                entry.file_type().is_file() && wanted_files.contains(&*relative)
+                entry.file_type().is_file() && wanted_files.contains(&relative)
             }
         });
         if !keep {

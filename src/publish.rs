@@ -6,6 +6,7 @@
 //! theme has nothing to style in them. Nothing here reads a clock: `lastmod` is the newest date
 //! an author gave to what the page shows.
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::site::{Page, Urls};
@@ -19,18 +20,41 @@ const NOT_IN_SITEMAP: [&str; 2] = ["404", "search"];
 /// card, whose URL and date are its page's: a build writes the brief pages before the rest
 /// and keeps only their cards.
 pub fn sitemap(briefs: &[Prepared<BriefCard>], pages: &[Page]) -> String {
-    let mut xml = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
-         <urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    const HEAD: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
+                        <urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n";
+    const TAIL: &str = "</urlset>\n";
+    // Made in parallel runs of pages, then joined: a 100,000-brief sitemap is 27 MB, which
+    // one thread took a tenth of a second to write while the other waited.
+    const RUN: usize = 4096;
+    let briefs = briefs.par_chunks(RUN).map(|run| {
+        urls_xml(
+            run.iter()
+                .map(|card| (card.url.as_str(), Some(card.updated.as_str()))),
+        )
+    });
+    let others = pages.par_chunks(RUN).map(|run| {
+        urls_xml(
+            run.iter()
+                .filter(|page| !NOT_IN_SITEMAP.contains(&page.meta.kind))
+                .map(|page| (page.meta.url.as_str(), page.meta.updated.as_deref())),
+        )
+    });
+    let runs: Vec<String> = briefs.chain(others).collect();
+    let mut xml = String::with_capacity(
+        HEAD.len() + runs.iter().map(String::len).sum::<usize>() + TAIL.len(),
     );
-    let briefs = briefs
-        .iter()
-        .map(|card| (card.url.as_str(), Some(card.updated.as_str())));
-    let others = pages
-        .iter()
-        .filter(|page| !NOT_IN_SITEMAP.contains(&page.meta.kind))
-        .map(|page| (page.meta.url.as_str(), page.meta.updated.as_deref()));
-    for (url, lastmod) in briefs.chain(others) {
+    xml.push_str(HEAD);
+    for run in runs {
+        xml.push_str(&run);
+    }
+    xml.push_str(TAIL);
+    xml
+}
+
+/// The sitemap's `<url>` element of each page (`loc`, and `lastmod` when known).
+fn urls_xml<'a>(pages: impl Iterator<Item = (&'a str, Option<&'a str>)>) -> String {
+    let mut xml = String::new();
+    for (url, lastmod) in pages {
         xml.push_str("  <url>\n    <loc>");
         push_escaped_xml(&mut xml, url);
         xml.push_str("</loc>\n");
@@ -41,7 +65,6 @@ pub fn sitemap(briefs: &[Prepared<BriefCard>], pages: &[Page]) -> String {
         }
         xml.push_str("  </url>\n");
     }
-    xml.push_str("</urlset>\n");
     xml
 }
 

@@ -21,7 +21,7 @@ use super::{
 };
 use crate::content::Brief;
 use crate::error::Error;
-use crate::output::{self, OutputFile, Rendering};
+use crate::output::{self, Rendering};
 use crate::site;
 use crate::templates;
 
@@ -68,7 +68,7 @@ pub fn build(options: &BuildOptions) -> Result<Stats, Error> {
     let static_paths: BTreeSet<&str> = extras.iter().map(|file| file.path.as_str()).collect();
     let brief_paths: Vec<Option<String>> = frame
         .newest_first
-        .iter()
+        .par_iter()
         .map(|&index| {
             let path = site::brief_path(&briefs[index].slug);
             (!static_paths.contains(path.as_str())).then_some(path)
@@ -147,16 +147,26 @@ pub fn build(options: &BuildOptions) -> Result<Stats, Error> {
 
     let mut pages = Vec::new();
     let listing = site::list_pages(config, knowledge, &notes_html, &frame, &cited, &mut pages);
-    let mut files: Vec<OutputFile> = listing
+    // A file of the site's static/ wins over a generated one at its path (and, among them,
+    // the later over the earlier). The generated files are written from where they were
+    // made: the sitemap and search index of a 100,000-brief site are 30 MB, and copying
+    // them into shared files kept the other thread waiting.
+    let mut statics = extras.clone();
+    dedupe_keep_last(&mut statics);
+    let files: Vec<(&str, &[u8])> = listing
         .files
-        .into_iter()
-        .map(|(path, text)| OutputFile::new(path, text))
-        .chain(extras.iter().cloned())
+        .iter()
+        .filter(|(path, _)| !static_paths.contains(path.as_str()))
+        .map(|(path, text)| (path.as_str(), text.as_bytes()))
+        .chain(
+            statics
+                .iter()
+                .map(|file| (file.path.as_str(), &*file.contents)),
+        )
         .collect();
-    // A file of the site's static/ wins over a generated one: later entries win.
-    dedupe_keep_last(&mut files);
-    let taken: BTreeSet<&str> = files.iter().map(|file| file.path.as_str()).collect();
+    let taken: BTreeSet<&str> = files.iter().map(|(path, _)| *path).collect();
     let list_pages: Vec<usize> = (0..pages.len())
+        .into_par_iter()
         .filter(|&index| !taken.contains(pages[index].path.as_str()))
         .collect();
     let feeds: Vec<usize> = (0..frame.feeds.len())
@@ -178,14 +188,14 @@ pub fn build(options: &BuildOptions) -> Result<Stats, Error> {
     let rendering = Rendering {
         paths: list_pages
             .iter()
-            .map(|&index| pages[index].path.clone())
-            .chain(feeds.iter().map(|&index| frame.feeds[index].path.clone()))
+            .map(|&index| pages[index].path.as_str())
+            .chain(feeds.iter().map(|&index| frame.feeds[index].path.as_str()))
             .collect(),
         render: &render,
     };
     let start = Instant::now();
-    staging.add(files.iter().map(|file| file.path.as_str()))?;
-    staging.add(rendering.paths.iter().map(String::as_str))?;
+    staging.add(files.iter().map(|(path, _)| *path))?;
+    staging.add(rendering.paths.iter().copied())?;
     staging.write_files(&files)?;
     page_errors.extend(staging.write_rendered(rendering));
     Error::collect_distinct(page_errors)?;

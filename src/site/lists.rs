@@ -25,36 +25,43 @@ use super::{ByTag, Page, Urls, first_sentence, meta, newest, source_views, windo
 const WINDOW: usize = 2;
 
 /// One page of a list of briefs.
-struct ListPage<'c> {
+struct ListPage {
     url: String,
     number: usize,
-    cards: &'c [Prepared<BriefCard>],
+    /// Which of the list's briefs the page shows.
+    shown: std::ops::Range<usize>,
     paginator: Paginator,
 }
 
-/// Splits `cards` into pages of `per_page`; `url(n)` is page `n`'s URL. An empty list still
-/// has its first page.
-fn paginate<'c>(
-    cards: &'c [Prepared<BriefCard>],
-    per_page: usize,
-    url: impl Fn(usize) -> String,
-) -> Vec<ListPage<'c>> {
-    let total = page_count(cards.len(), per_page);
+/// Splits a list of `len` briefs into pages of `per_page`; `url(n)` is page `n`'s URL. An
+/// empty list still has its first page.
+fn paginate(len: usize, per_page: usize, url: impl Fn(usize) -> String) -> Vec<ListPage> {
+    let total = page_count(len, per_page);
     // Each URL made once: every page links a dozen of its list's pages, and formatting them
     // anew for each was 1% of a 10,000-brief build's instructions.
     let urls: Vec<String> = (1..=total).map(url).collect();
     let url = |number: usize| urls[number - 1].clone();
     (1..=total)
         .map(|number| {
-            let start = (number - 1) * per_page;
-            let end = (start + per_page).min(cards.len());
+            let start = ((number - 1) * per_page).min(len);
+            let end = (start + per_page).min(len);
             ListPage {
                 url: url(number),
                 number,
-                cards: cards.get(start..end).unwrap_or_default(),
+                shown: start..end,
                 paginator: paginator(number, total, &url),
             }
         })
+        .collect()
+}
+
+/// The cards of the briefs at `positions` (in page order). Cards are cloned from the site's
+/// straight into the page that shows them: a 100,000-brief site lists each card ten times,
+/// and each clone counts a reference on memory that has gone cold since the card was made.
+fn cards_at(cards: &[Prepared<BriefCard>], positions: &[usize]) -> Vec<Prepared<BriefCard>> {
+    positions
+        .iter()
+        .map(|&position| cards[position].clone())
         .collect()
 }
 
@@ -102,7 +109,7 @@ pub(super) fn index_pages(
     cards: &[Prepared<BriefCard>],
     pages: &mut Vec<Page>,
 ) {
-    let lists = paginate(cards, config.paginate, |n| urls.index_page(n));
+    let lists = paginate(cards.len(), config.paginate, |n| urls.index_page(n));
     let index: Vec<Page> = lists
         .into_par_iter()
         .map(|list| {
@@ -111,13 +118,13 @@ pub(super) fn index_pages(
             } else {
                 format!("Page {}", list.number)
             };
+            let shown = &cards[list.shown];
             Page {
                 path: urls.output_path(&list.url),
                 template: "index.html",
-                meta: meta(&title, &config.description, list.url, "index")
-                    .updated(newest(list.cards)),
+                meta: meta(&title, &config.description, list.url, "index").updated(newest(shown)),
                 data: PageData::Index {
-                    briefs: list.cards.to_vec(),
+                    briefs: shown.to_vec(),
                     paginator: list.paginator,
                 },
             }
@@ -126,47 +133,55 @@ pub(super) fn index_pages(
     pages.extend(index);
 }
 
-/// Fact `index`'s pages: its note and sources, with the briefs citing it (`cited_by`, newest
-/// first) split into pages.
+/// Fact `index`'s pages: its note and sources, with the briefs citing it (`citing`, their
+/// positions, newest first) split into pages; `card(position)` is a brief's card.
 pub(crate) fn fact_pages_of(
     config: &SiteConfig,
     urls: &Urls,
     knowledge: &KnowledgeBase,
     notes_html: &[PreparedText],
     index: usize,
-    cited_by: &[Prepared<BriefCard>],
+    citing: &[usize],
+    card: impl Fn(usize) -> Prepared<BriefCard>,
 ) -> Vec<Page> {
     let fact = &knowledge.facts[index];
     let description = first_sentence(&fact.note);
     // Plain, not prepared: a fact's one or two pages serialise them once each.
     let sources: Arc<[SourceView]> = source_views(&fact.sources).into();
-    paginate(cited_by, config.paginate, |n| urls.fact_page(&fact.id, n))
-        .into_iter()
-        .map(|list| {
-            let title = match list.number {
-                1 => fact.title.clone(),
-                n => format!("{}, page {n}", fact.title),
-            };
-            let view = FactView {
-                id: fact.id.clone(),
-                title: fact.title.clone(),
-                url: urls.fact(&fact.id),
-                note_html: notes_html[index].clone(),
-                sources: sources.clone(),
-                window: window(fact),
-                cited_by: list.cards.to_vec(),
-            };
-            Page {
-                path: urls.output_path(&list.url),
-                template: "fact.html",
-                meta: meta(&title, &description, list.url, "fact").updated(newest(list.cards)),
-                data: PageData::Fact {
-                    fact: Box::new(view),
-                    paginator: list.paginator,
-                },
-            }
-        })
-        .collect()
+    paginate(citing.len(), config.paginate, |n| {
+        urls.fact_page(&fact.id, n)
+    })
+    .into_iter()
+    .map(|list| {
+        let cited_by: Vec<Prepared<BriefCard>> = citing[list.shown]
+            .iter()
+            .map(|&position| card(position))
+            .collect();
+        let title = match list.number {
+            1 => fact.title.clone(),
+            n => format!("{}, page {n}", fact.title),
+        };
+        let updated = newest(&cited_by);
+        let view = FactView {
+            id: fact.id.clone(),
+            title: fact.title.clone(),
+            url: urls.fact(&fact.id),
+            note_html: notes_html[index].clone(),
+            sources: sources.clone(),
+            window: window(fact),
+            cited_by,
+        };
+        Page {
+            path: urls.output_path(&list.url),
+            template: "fact.html",
+            meta: meta(&title, &description, list.url, "fact").updated(updated),
+            data: PageData::Fact {
+                fact: Box::new(view),
+                paginator: list.paginator,
+            },
+        }
+    })
+    .collect()
 }
 
 /// Every fact's pages, then the facts index. Gives the index's listing (for the search
@@ -186,23 +201,35 @@ pub(super) fn fact_pages(
         .par_iter()
         .enumerate()
         .map(|(index, fact)| {
-            let cited_by: Vec<Prepared<BriefCard>> = citing[index]
-                .iter()
-                .map(|&position| cards[position].clone())
-                .collect();
             let card = FactCard {
                 id: fact.id.clone(),
                 title: fact.title.clone(),
                 url: urls.fact(&fact.id),
                 window: window(fact),
-                citations: cited_by.len(),
+                citations: citing[index].len(),
             };
-            let fact_pages = fact_pages_of(config, urls, knowledge, notes_html, index, &cited_by);
+            let brief_card = |position: usize| cards[position].clone();
+            let fact_pages = fact_pages_of(
+                config,
+                urls,
+                knowledge,
+                notes_html,
+                index,
+                &citing[index],
+                brief_card,
+            );
             (card, fact_pages)
         })
         .collect();
     let mut listing = Vec::with_capacity(knowledge.facts.len());
     let mut first_pages = Vec::with_capacity(knowledge.facts.len());
+    pages.reserve(
+        per_fact
+            .iter()
+            .map(|(_, fact_pages)| fact_pages.len())
+            .sum::<usize>()
+            + 1,
+    );
     for (card, fact_pages) in per_fact {
         listing.push(card);
         first_pages.push(pages.len());
@@ -243,19 +270,16 @@ pub(super) fn tag_pages(
     let per_tag: Vec<(TagView, Vec<Page>)> = by_tag
         .par_iter()
         .map(|(slug, (name, positions))| {
-            let briefs: Vec<Prepared<BriefCard>> = positions
-                .iter()
-                .map(|&position| cards[position].clone())
-                .collect();
             let tag = TagView {
                 name: name.clone(),
                 slug: slug.clone(),
                 url: urls.tag(slug),
-                count: briefs.len(),
+                count: positions.len(),
             };
-            let tag_pages = paginate(&briefs, config.paginate, |n| urls.tag_page(slug, n))
+            let tag_pages = paginate(positions.len(), config.paginate, |n| urls.tag_page(slug, n))
                 .into_iter()
                 .map(|list| {
+                    let shown = cards_at(cards, &positions[list.shown]);
                     let title = match list.number {
                         1 => format!("Tagged “{name}”"),
                         n => format!("Tagged “{name}”, page {n}"),
@@ -263,10 +287,10 @@ pub(super) fn tag_pages(
                     Page {
                         path: urls.output_path(&list.url),
                         template: "tag.html",
-                        meta: meta(&title, "", list.url, "tag").updated(newest(list.cards)),
+                        meta: meta(&title, "", list.url, "tag").updated(newest(&shown)),
                         data: PageData::Tag {
                             tag: tag.clone(),
-                            briefs: list.cards.to_vec(),
+                            briefs: shown,
                             paginator: list.paginator,
                         },
                     }
@@ -277,6 +301,13 @@ pub(super) fn tag_pages(
         .collect();
     let mut tags = Vec::with_capacity(by_tag.len());
     let mut first_pages = BTreeMap::new();
+    pages.reserve(
+        per_tag
+            .iter()
+            .map(|(_, tag_pages)| tag_pages.len())
+            .sum::<usize>()
+            + 1,
+    );
     for (tag, tag_pages) in per_tag {
         first_pages.insert(tag.slug.clone(), pages.len());
         pages.extend(tag_pages);

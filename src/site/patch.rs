@@ -215,17 +215,14 @@ fn recite(at: &Target, patch: &mut Patch, edit: &Edit, position: usize) -> Optio
         if page_count(citing.len(), per_page) != page_count(before.len(), per_page) {
             return None;
         }
-        let cards: Vec<Prepared<BriefCard>> = citing
-            .iter()
-            .map(|&citing| card_at(at, patch, citing))
-            .collect();
         let pages = fact_pages_of(
             at.config,
             &at.urls,
             at.knowledge,
             at.notes_html,
             fact,
-            &cards,
+            &citing,
+            |position| card_at(at, patch, position),
         );
         let first = layout.fact_pages[fact];
         for (offset, page) in pages.into_iter().enumerate() {
