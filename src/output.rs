@@ -86,6 +86,8 @@ pub fn write_site(output: &Path, files: &[OutputFile]) -> Result<(), Error> {
 /// text at once: their output paths, and how to make the page at an index.
 pub struct Rendering<'r> {
     pub paths: Vec<&'r str>,
+    /// The order to render them in (each index once).
+    pub order: Vec<usize>,
     pub render: &'r (dyn Fn(usize) -> Result<Vec<u8>, Error> + Sync),
 }
 
@@ -239,21 +241,29 @@ impl Staging {
             .try_for_each(|(path, contents)| self.write(path, contents))
     }
 
-    /// Renders and writes the added pages of `rendering`, in parallel, each dropped once
-    /// written. Gives every page's error, in page order, for [`Error::collect_distinct`].
+    /// Renders and writes the added pages of `rendering`, in parallel and in its `order`, each
+    /// dropped once written. Gives every page's error, in page order, for
+    /// [`Error::collect_distinct`].
     pub fn write_rendered(&self, rendering: Rendering) -> Vec<Error> {
         // Runs of at most eight pages: rayon otherwise splits the range only as far as it
         // sees idle threads, and the last run left whole (hundreds of pages) kept one thread
         // busy for the final 50 ms of a 10,000-brief build while the other had nothing to take.
-        let results: Vec<Result<(), Error>> = (0..rendering.paths.len())
-            .into_par_iter()
+        let results: Vec<(usize, Result<(), Error>)> = rendering
+            .order
+            .par_iter()
             .with_max_len(8)
-            .map(|index| {
-                let bytes = (rendering.render)(index)?;
-                self.write(rendering.paths[index], &bytes)
+            .map(|&index| {
+                let written = (rendering.render)(index)
+                    .and_then(|bytes| self.write(rendering.paths[index], &bytes));
+                (index, written)
             })
             .collect();
-        results.into_iter().filter_map(Result::err).collect()
+        let mut errors: Vec<(usize, Error)> = results
+            .into_iter()
+            .filter_map(|(index, written)| Some((index, written.err()?)))
+            .collect();
+        errors.sort_by_key(|(index, _)| *index);
+        errors.into_iter().map(|(_, error)| error).collect()
     }
 
     /// Removes from a reused work folder what no batch added, and puts the folder in place

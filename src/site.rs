@@ -159,6 +159,8 @@ pub(crate) struct Listing {
     pub fact_pages: Vec<usize>,
     pub facts_index: usize,
     pub tag_pages: BTreeMap<String, usize>,
+    /// For each appended page, the position of the newest brief it lists, if any.
+    pub newest_listed: Vec<Option<usize>>,
 }
 
 /// Appends the pages after the briefs' to `pages` (the index, each fact's and tag's pages and
@@ -201,12 +203,20 @@ pub(crate) fn list_pages(
             publish::search_index(urls, &frame.search_entries, &facts),
         ),
     ];
+    let newest_listed = lists::newest_listed(
+        config.paginate,
+        (first, pages.len() - first),
+        frame.cards.len(),
+        (&citing, &fact_pages),
+        (&frame.by_tag, &tag_pages),
+    );
     Listing {
         files,
         citing,
         fact_pages,
         facts_index,
         tag_pages,
+        newest_listed,
     }
 }
 

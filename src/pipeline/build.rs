@@ -191,6 +191,20 @@ pub fn build(options: &BuildOptions) -> Result<Stats, Error> {
             .map(|&index| pages[index].path.as_str())
             .chain(feeds.iter().map(|&index| frame.feeds[index].path.as_str()))
             .collect(),
+        order: {
+            // List pages by the newest brief each shows (see `site::lists::newest_listed`),
+            // and feeds by their newest entry's.
+            let newest = |at: usize| match list_pages.get(at) {
+                Some(&page) => listing.newest_listed[page],
+                None => frame.feeds[feeds[at - list_pages.len()]]
+                    .entry_pages
+                    .first()
+                    .copied(),
+            };
+            let mut order: Vec<usize> = (0..list_pages.len() + feeds.len()).collect();
+            order.sort_by_cached_key(|&at| newest(at));
+            order
+        },
         render: &render,
     };
     let start = Instant::now();
