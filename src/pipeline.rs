@@ -434,9 +434,10 @@ fn assemble(parts: &Parts) -> (site::Site, Stats) {
 /// Where `@/briefs/x.md` links point in this build.
 pub(crate) fn link_map(config: &config::SiteConfig, corpus: &content::Corpus) -> LinkMap {
     let urls = site::Urls::new(&config.base_url);
+    // In parallel: a 100,000-brief site's map is 200,000 strings, made while nothing else runs.
     let briefs = corpus
         .briefs
-        .iter()
+        .par_iter()
         .map(|brief| {
             (
                 links::content_path(&brief.source.path),

@@ -6,10 +6,13 @@
 //! Markdown is rendered, and drop it, instead of holding every brief's HTML until the site is
 //! assembled; only the facts' lists wait for every brief's citations.
 
+use std::cmp::Reverse;
+
 use rayon::prelude::*;
 
 use crate::config::SiteConfig;
 use crate::content::Brief;
+use crate::date::Date;
 use crate::feeds::{self, Feed};
 use crate::publish;
 use crate::views::{BriefCard, Prepared, SiteView};
@@ -40,11 +43,16 @@ pub(crate) struct Frame {
 /// Orders `briefs` newest first (ties by slug) and makes everything their front matter decides.
 pub(crate) fn frame(config: &SiteConfig, briefs: &[&Brief]) -> Frame {
     let urls = Urls::new(&config.base_url);
-    let mut newest_first: Vec<usize> = (0..briefs.len()).collect();
-    newest_first.sort_by(|&a, &b| {
-        let (a, b) = (briefs[a], briefs[b]);
-        (b.meta.date, &a.slug).cmp(&(a.meta.date, &b.slug))
-    });
+    // Sorted on both threads, by keys gathered next to each other: sorting the briefs
+    // themselves read two of them, anywhere in memory, at each of 1.7 million comparisons of
+    // a 100,000-brief site. The index settles ties, as a stable sort would.
+    let mut keys: Vec<(Reverse<Date>, &str, usize)> = briefs
+        .par_iter()
+        .enumerate()
+        .map(|(index, brief)| (Reverse(brief.meta.date), brief.slug.as_str(), index))
+        .collect();
+    keys.par_sort_unstable();
+    let newest_first: Vec<usize> = keys.into_iter().map(|(_, _, index)| index).collect();
     let mut position = vec![0; briefs.len()];
     for (at, &index) in newest_first.iter().enumerate() {
         position[index] = at;

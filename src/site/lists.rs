@@ -223,13 +223,6 @@ pub(super) fn fact_pages(
         .collect();
     let mut listing = Vec::with_capacity(knowledge.facts.len());
     let mut first_pages = Vec::with_capacity(knowledge.facts.len());
-    pages.reserve(
-        per_fact
-            .iter()
-            .map(|(_, fact_pages)| fact_pages.len())
-            .sum::<usize>()
-            + 1,
-    );
     for (card, fact_pages) in per_fact {
         listing.push(card);
         first_pages.push(pages.len());
@@ -301,13 +294,6 @@ pub(super) fn tag_pages(
         .collect();
     let mut tags = Vec::with_capacity(by_tag.len());
     let mut first_pages = BTreeMap::new();
-    pages.reserve(
-        per_tag
-            .iter()
-            .map(|(_, tag_pages)| tag_pages.len())
-            .sum::<usize>()
-            + 1,
-    );
     for (tag, tag_pages) in per_tag {
         first_pages.insert(tag.slug.clone(), pages.len());
         pages.extend(tag_pages);
