@@ -6,9 +6,9 @@
 //! Every file is read and checked even after one fails, and all errors are returned together.
 //! This stage owns the [`Brief`] type; it does not look at the body's Markdown.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use rayon::iter::Either;
 use rayon::prelude::*;
 use serde::Deserialize;
 use walkdir::WalkDir;
@@ -115,7 +115,10 @@ pub fn load(root: &Path, include_drafts: bool) -> Result<Corpus, Error> {
         }
     }
     sort_as_walked(&mut paths);
-    let results: Vec<Result<Brief, Error>> = paths
+    // Briefs go straight from the thread that parsed them to their place in the corpus, in
+    // order; drafts left out and errors, the rare rest, are sorted out after. Gathering them
+    // one by one on one thread took 55 ms at 100,000 briefs while the other thread waited.
+    let (briefs, rest): (Vec<Brief>, Vec<Result<PathBuf, Error>>) = paths
         .par_iter()
         .map(|path| {
             let text = std::fs::read_to_string(path)
@@ -123,16 +126,16 @@ pub fn load(root: &Path, include_drafts: bool) -> Result<Corpus, Error> {
             let shown = path.strip_prefix(root).unwrap_or(path);
             parse_brief(SourceText::new(shown, text))
         })
-        .collect();
-    let mut briefs = Vec::new();
+        .partition_map(|result| match result {
+            Ok(brief) if !brief.meta.draft || include_drafts => Either::Left(brief),
+            Ok(draft) => Either::Right(Ok(draft.source.path)),
+            Err(error) => Either::Right(Err(error)),
+        });
     let mut left_out = Vec::new();
     let mut errors = Vec::new();
-    for result in results {
+    for result in rest {
         match result {
-            Ok(brief) if brief.meta.draft && !include_drafts => {
-                left_out.push(brief.source.path);
-            }
-            Ok(brief) => briefs.push(brief),
+            Ok(path) => left_out.push(path),
             Err(error) => errors.push(error),
         }
     }
@@ -364,7 +367,7 @@ pub fn path_name_problem(name: &str) -> Option<String> {
 /// them part by part: `a/x.md` before `a.md`, as `a` sorts before `a.md`.
 pub fn sort_as_walked(paths: &mut [PathBuf]) {
     let is_separator = |byte: u8| byte == b'/' || (cfg!(windows) && byte == b'\\');
-    paths.sort_by_cached_key(|path| {
+    paths.par_sort_by_cached_key(|path| {
         path.as_os_str()
             .as_encoded_bytes()
             .iter()
@@ -399,28 +402,40 @@ pub fn is_web_url(url: &str) -> bool {
         .any(|scheme| lower.len() > scheme.len() && lower.starts_with(scheme))
 }
 
+/// An error for each brief whose slug an earlier brief has, in corpus order. Found by
+/// sorting the slugs on both threads: a map of 100,000 of them, filled in order on one
+/// thread, took 32 ms while the other waited.
 fn duplicate_slugs(briefs: &[Brief]) -> Vec<Error> {
-    let mut first_by_slug: BTreeMap<&str, &PathBuf> = BTreeMap::new();
-    let mut errors = Vec::new();
-    for brief in briefs {
-        if let Some(first) = first_by_slug.get(brief.slug.as_str()) {
+    let mut slugs: Vec<(&str, usize)> = briefs
+        .par_iter()
+        .enumerate()
+        .map(|(index, brief)| (brief.slug.as_str(), index))
+        .collect();
+    slugs.par_sort_unstable();
+    // Each repeat with the first brief of its slug.
+    let mut repeats: Vec<(usize, usize)> = slugs
+        .chunk_by(|a, b| a.0 == b.0)
+        .flat_map(|same| same[1..].iter().map(|&(_, index)| (index, same[0].1)))
+        .collect();
+    repeats.sort_unstable();
+    repeats
+        .into_iter()
+        .map(|(index, first)| {
+            let brief = &briefs[index];
             let span = match yaml::find_key(&brief.source, "slug", 0) {
                 Some((span, _)) => span,
                 None => brief.source.span(0, 3),
             };
-            errors.push(Error::user(
+            Error::user(
                 span,
                 format!(
                     "duplicate slug `{}`: {} has it too",
                     brief.slug,
-                    first.display()
+                    briefs[first].source.path.display()
                 ),
-            ));
-        } else {
-            first_by_slug.insert(&brief.slug, &brief.source.path);
-        }
-    }
-    errors
+            )
+        })
+        .collect()
 }
 
 #[cfg(test)]

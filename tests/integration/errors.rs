@@ -95,6 +95,23 @@ content/briefs/a.md:7:38: error: `[^neither]` names no footnote in this brief an
 }
 
 #[test]
+fn duplicate_slugs_name_the_first_brief_in_corpus_order() {
+    let brief = |slug: &str| format!("---\ntitle: X\ndate: 2022-01-01\n{slug}---\nx\n");
+    let report = build_error(&[
+        ("content/briefs/c.md", &brief("slug: same\n")),
+        ("content/briefs/a.md", &brief("slug: same\n")),
+        ("content/briefs/b/same.md", &brief("")),
+        ("content/briefs/d.md", &brief("slug: other\n")),
+    ]);
+    assert_eq!(
+        report,
+        "content/briefs/b/same.md:1:1: error: duplicate slug `same`: content/briefs/a.md has it too\n  |\n1 | ---\n  | ^^^\n\
+content/briefs/c.md:4:1: error: duplicate slug `same`: content/briefs/a.md has it too\n  |\n4 | slug: same\n  | ^^^^\n\
+2 errors\n"
+    );
+}
+
+#[test]
 fn errors_in_several_files_are_reported_together_sorted() {
     let report = build_error(&[
         (
