@@ -231,7 +231,8 @@ pub fn build(options: &BuildOptions) -> Result<Stats, Error> {
     // of frees, done on one thread while the build is otherwise over; a `briefing build`
     // process exits without waiting for them.
     drop(site_renderer);
-    let teardown = (inputs, briefs, frame, pages, entries, notes_html);
+    let lists = (listing, cited, brief_paths, statics);
+    let teardown = (inputs, briefs, frame, pages, entries, notes_html, lists);
     std::thread::spawn(move || drop(teardown));
     Ok(stats)
 }
