@@ -16,8 +16,10 @@ use rayon::prelude::*;
 use crate::error::Error;
 
 mod paths;
+mod prune;
 
 use paths::AddedPaths;
+use prune::remove_unwanted;
 
 /// One file of the built site.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -271,8 +273,7 @@ impl Staging {
     pub fn finish(self) -> Result<(), Error> {
         if !self.fresh {
             // In a reused tree `add` put every folder of every added file in `folders`.
-            let folders: HashSet<&str> = self.folders.iter().map(String::as_str).collect();
-            remove_unwanted(&self.work, &self.files, &folders)?;
+            remove_unwanted(&self.work, &self.files, &self.folders)?;
         }
         swap_into_place(&self.work, &self.output)
     }
@@ -300,43 +301,6 @@ fn make_folder(path: &Path, fresh: bool) -> Result<(), Error> {
 /// The folder holding `path` (`/`-separated, relative), or `None` at the top.
 fn parent_of(path: &str) -> Option<&str> {
     path.rsplit_once('/').map(|(parent, _)| parent)
-}
-
-/// Removes every file and folder under `dir` that is not wanted.
-fn remove_unwanted(
-    dir: &Path,
-    wanted_files: &AddedPaths,
-    wanted_dirs: &HashSet<&str>,
-) -> Result<(), Error> {
-    // Children before parents, so a folder is emptied before it is judged.
-    for entry in walkdir::WalkDir::new(dir).min_depth(1).contents_first(true) {
-        let entry = entry.map_err(|e| Error::io("cannot read", dir, e.into()))?;
-        let relative = entry.path().strip_prefix(dir).unwrap_or(entry.path());
-        // A name that is not UTF-8 is never one we write.
-        let relative = relative.to_str().map(|text| {
-            if std::path::MAIN_SEPARATOR == '/' {
-                std::borrow::Cow::Borrowed(text)
-            } else {
-                std::borrow::Cow::Owned(text.replace(std::path::MAIN_SEPARATOR, "/"))
-            }
-        });
-        let keep = relative.is_some_and(|relative| {
-            if entry.file_type().is_dir() {
-                wanted_dirs.contains(&*relative)
-            } else {
-                entry.file_type().is_file() && wanted_files.contains(&relative)
-            }
-        });
-        if !keep {
-            let removed = if entry.file_type().is_dir() {
-                fs::remove_dir_all(entry.path())
-            } else {
-                fs::remove_file(entry.path())
-            };
-            removed.map_err(|e| Error::io("cannot remove", entry.path(), e))?;
-        }
-    }
-    Ok(())
 }
 
 /// Writes `bytes` to `path` unless they are there already. In a `fresh` tree it first makes
