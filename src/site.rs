@@ -32,7 +32,7 @@ use crate::views::{
 
 pub(crate) use frame::{Frame, frame};
 
-pub(crate) use lists::{fact_pages_of, page_count};
+pub(crate) use lists::{fact_pages_of, newest_listed, page_count};
 pub use patch::{Edit, Patch, patch};
 pub(crate) use tags::ByTag;
 use tags::TagLinks;
@@ -159,8 +159,6 @@ pub(crate) struct Listing {
     pub fact_pages: Vec<usize>,
     pub facts_index: usize,
     pub tag_pages: BTreeMap<String, usize>,
-    /// For each appended page, the position of the newest brief it lists, if any.
-    pub newest_listed: Vec<Option<usize>>,
 }
 
 /// Appends the pages after the briefs' to `pages` (the index, each fact's and tag's pages and
@@ -203,20 +201,12 @@ pub(crate) fn list_pages(
             publish::search_index(urls, &frame.search_entries, &facts),
         ),
     ];
-    let newest_listed = lists::newest_listed(
-        config.paginate,
-        (first, pages.len() - first),
-        frame.cards.len(),
-        (&citing, &fact_pages),
-        (&frame.by_tag, &tag_pages),
-    );
     Listing {
         files,
         citing,
         fact_pages,
         facts_index,
         tag_pages,
-        newest_listed,
     }
 }
 

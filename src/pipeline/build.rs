@@ -192,10 +192,17 @@ pub fn build(options: &BuildOptions) -> Result<Stats, Error> {
             .chain(feeds.iter().map(|&index| frame.feeds[index].path.as_str()))
             .collect(),
         order: {
-            // List pages by the newest brief each shows (see `site::lists::newest_listed`),
-            // and feeds by their newest entry's.
+            // List pages by the newest brief each shows (see `site::newest_listed`), and
+            // feeds by their newest entry's.
+            let newest_listed = site::newest_listed(
+                config.paginate,
+                (0, pages.len()),
+                frame.cards.len(),
+                (&listing.citing, &listing.fact_pages),
+                (&frame.by_tag, &listing.tag_pages),
+            );
             let newest = |at: usize| match list_pages.get(at) {
-                Some(&page) => listing.newest_listed[page],
+                Some(&page) => newest_listed[page],
                 None => frame.feeds[feeds[at - list_pages.len()]]
                     .entry_pages
                     .first()

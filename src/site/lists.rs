@@ -55,14 +55,15 @@ fn paginate(len: usize, per_page: usize, url: impl Fn(usize) -> String) -> Vec<L
         .collect()
 }
 
-/// The cards of the briefs at `positions` (in page order). Cards are cloned from the site's
-/// straight into the page that shows them: a 100,000-brief site lists each card ten times,
-/// and each clone counts a reference on memory that has gone cold since the card was made.
-fn cards_at(cards: &[Prepared<BriefCard>], positions: &[usize]) -> Vec<Prepared<BriefCard>> {
-    positions
-        .iter()
-        .map(|&position| cards[position].clone())
-        .collect()
+/// The cards of the briefs at `positions` (in page order), `card(position)` each. Cards are
+/// cloned straight into the page that shows them: a 100,000-brief site lists each card ten
+/// times, and each clone counts a reference on memory that has gone cold since the card was
+/// made.
+fn cards_at(
+    positions: &[usize],
+    card: impl Fn(usize) -> Prepared<BriefCard>,
+) -> Vec<Prepared<BriefCard>> {
+    positions.iter().map(|&position| card(position)).collect()
 }
 
 /// How many pages a list of `len` briefs takes.
@@ -153,10 +154,7 @@ pub(crate) fn fact_pages_of(
     })
     .into_iter()
     .map(|list| {
-        let cited_by: Vec<Prepared<BriefCard>> = citing[list.shown]
-            .iter()
-            .map(|&position| card(position))
-            .collect();
+        let cited_by = cards_at(&citing[list.shown], &card);
         let title = match list.number {
             1 => fact.title.clone(),
             n => format!("{}, page {n}", fact.title),
@@ -272,7 +270,7 @@ pub(super) fn tag_pages(
             let tag_pages = paginate(positions.len(), config.paginate, |n| urls.tag_page(slug, n))
                 .into_iter()
                 .map(|list| {
-                    let shown = cards_at(cards, &positions[list.shown]);
+                    let shown = cards_at(&positions[list.shown], |at| cards[at].clone());
                     let title = match list.number {
                         1 => format!("Tagged “{name}”"),
                         n => format!("Tagged “{name}”, page {n}"),
