@@ -536,7 +536,7 @@ impl<T: Tracer> State<'_, '_, T> {
                     Outcome::ContextOff
                 } else if self.fact_numbers.contains_key(&fact) {
                     Outcome::AlreadyCited
-                } else if !self.knowledge.facts[fact].holds_on(self.brief.meta.date) {
+                } else if !self.knowledge.holds_on(fact, self.brief.meta.date) {
                     Outcome::OutsideDates
                 } else if self.automatic >= self.options.max_per_brief {
                     Outcome::OverLimit

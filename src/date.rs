@@ -89,6 +89,12 @@ impl Date {
         }
     }
 
+    /// The calendar day as a number (days since 1 January of year 1), which orders days as
+    /// [`Date::day`] does: four bytes where a whole date is sixteen.
+    pub fn day_number(self) -> i32 {
+        self.day.num_days_from_ce()
+    }
+
     /// `2022-08-04T18:48:12+04:00`, as Atom requires: a day alone is taken as midnight UTC, and
     /// a time without an offset as UTC, since no clock or time zone may change the output.
     pub fn rfc3339(self) -> String {

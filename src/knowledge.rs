@@ -98,12 +98,31 @@ pub struct KnowledgeBase {
     pub facts: Vec<Fact>,
     by_id: BTreeMap<String, usize>,
     pub matcher: Matcher,
+    /// Each fact's dates, by index, as [`KnowledgeBase::holds_on`] reads them.
+    windows: Vec<Window>,
+}
+
+/// A fact's first and last day as day numbers, open ends as the smallest and largest. The
+/// annotator asks whether a fact holds at each first mention of it in a brief: read from the
+/// facts themselves (a quarter of a kilobyte each), that was a cache miss per mention once the
+/// knowledge file outgrew the caches; with 5,000 facts, perf put a third of the mention loop's
+/// samples on that one load. Eight bytes a fact keep thousands of them in the nearest cache.
+#[derive(Debug, Clone, Copy)]
+struct Window {
+    since: i32,
+    until: i32,
 }
 
 impl KnowledgeBase {
     /// The index of the fact called `id`.
     pub fn index_of(&self, id: &str) -> Option<usize> {
         self.by_id.get(id).copied()
+    }
+
+    /// Whether fact `fact` holds on `date`: [`Fact::holds_on`], from a compact table.
+    pub fn holds_on(&self, fact: usize, date: Date) -> bool {
+        let window = self.windows[fact];
+        (window.since..=window.until).contains(&date.day_number())
     }
 
     /// A knowledge base with no facts, for sites without a knowledge file.
@@ -191,10 +210,18 @@ fn build(facts: Vec<Fact>) -> Result<KnowledgeBase, crate::matcher::TooLarge> {
         .enumerate()
         .map(|(index, fact)| (fact.id.clone(), index))
         .collect();
+    let windows = facts
+        .iter()
+        .map(|fact| Window {
+            since: fact.since.map_or(i32::MIN, Date::day_number),
+            until: fact.until.map_or(i32::MAX, Date::day_number),
+        })
+        .collect();
     Ok(KnowledgeBase {
         facts,
         by_id,
         matcher,
+        windows,
     })
 }
 
@@ -340,6 +367,36 @@ mod tests {
         assert!(war.holds_on(Date::parse("2020-11-10").unwrap()));
         assert!(!war.holds_on(Date::parse("2020-11-11").unwrap()));
         assert_eq!(war.span.line, 2);
+    }
+
+    #[test]
+    fn the_window_table_agrees_with_each_fact() {
+        let text =
+            format!("{TWO}  - id: old\n    title: Old\n    terms: [old]\n    until: 1994-05-12\n");
+        let kb = parse(SourceText::new("k.yaml", &text)).unwrap();
+        let days = [
+            "0001-01-01",
+            "1994-05-12",
+            "1994-05-13",
+            "2020-09-26",
+            "2020-09-27T00:00:01+14:00",
+            "2020-11-10T23:59:59-12:00",
+            "2020-11-11",
+            "9999-12-31",
+        ];
+        for (index, fact) in kb.facts.iter().enumerate() {
+            for day in days {
+                let date = Date::parse(day).unwrap();
+                assert_eq!(
+                    kb.holds_on(index, date),
+                    fact.holds_on(date),
+                    "{} {day}",
+                    fact.id
+                );
+            }
+        }
+        let war = Date::parse("2020-11-10T23:59:59-12:00").unwrap();
+        assert!(kb.holds_on(0, war) && kb.holds_on(1, war) && !kb.holds_on(2, war));
     }
 
     #[test]
