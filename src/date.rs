@@ -79,18 +79,8 @@ impl Date {
         })
     }
 
-    /// The calendar day alone, for comparisons where the time of day must not count (a fact
-    /// that holds until a day holds all of that day).
-    pub fn day(self) -> Date {
-        Date {
-            day: self.day,
-            time: None,
-            offset: None,
-        }
-    }
-
-    /// The calendar day as a number (days since 1 January of year 1), which orders days as
-    /// [`Date::day`] does: four bytes where a whole date is sixteen.
+    /// The calendar day alone, as a number (days since 1 January of year 1), for comparisons
+    /// where the time of day must not count: four bytes where a whole date is sixteen.
     pub fn day_number(self) -> i32 {
         self.day.num_days_from_ce()
     }

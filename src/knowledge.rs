@@ -75,9 +75,7 @@ pub struct Fact {
 impl Fact {
     /// Whether the fact holds on `date`: inside `[since, until]`, either end open when unset.
     pub fn holds_on(&self, date: Date) -> bool {
-        let day = date.day();
-        self.since.is_none_or(|since| since.day() <= day)
-            && self.until.is_none_or(|until| day <= until.day())
+        Window::of(self).contains(date)
     }
 
     /// The dates the fact holds on, in words for messages: `from 2020-09-27 to 2020-11-10`,
@@ -113,6 +111,21 @@ struct Window {
     until: i32,
 }
 
+impl Window {
+    fn of(fact: &Fact) -> Window {
+        Window {
+            since: fact.since.map_or(i32::MIN, Date::day_number),
+            until: fact.until.map_or(i32::MAX, Date::day_number),
+        }
+    }
+
+    /// Whether `date`'s day is inside the window: the time of day never counts, so a fact that
+    /// holds until a day holds all of that day.
+    fn contains(self, date: Date) -> bool {
+        (self.since..=self.until).contains(&date.day_number())
+    }
+}
+
 impl KnowledgeBase {
     /// The index of the fact called `id`.
     pub fn index_of(&self, id: &str) -> Option<usize> {
@@ -121,8 +134,7 @@ impl KnowledgeBase {
 
     /// Whether fact `fact` holds on `date`: [`Fact::holds_on`], from a compact table.
     pub fn holds_on(&self, fact: usize, date: Date) -> bool {
-        let window = self.windows[fact];
-        (window.since..=window.until).contains(&date.day_number())
+        self.windows[fact].contains(date)
     }
 
     /// A knowledge base with no facts, for sites without a knowledge file.
@@ -210,13 +222,7 @@ fn build(facts: Vec<Fact>) -> Result<KnowledgeBase, crate::matcher::TooLarge> {
         .enumerate()
         .map(|(index, fact)| (fact.id.clone(), index))
         .collect();
-    let windows = facts
-        .iter()
-        .map(|fact| Window {
-            since: fact.since.map_or(i32::MIN, Date::day_number),
-            until: fact.until.map_or(i32::MAX, Date::day_number),
-        })
-        .collect();
+    let windows = facts.iter().map(Window::of).collect();
     Ok(KnowledgeBase {
         facts,
         by_id,

@@ -141,7 +141,10 @@ pub fn lint(
         for item in &explanation.items {
             let fact = &knowledge.facts[item.fact];
             let explicit = item.term.is_none() && matches!(item.status, Status::Attached { .. });
-            if explicit && !fact.holds_on(brief.meta.date) && !warned.contains(&item.fact) {
+            if explicit
+                && !knowledge.holds_on(item.fact, brief.meta.date)
+                && !warned.contains(&item.fact)
+            {
                 warned.push(item.fact);
                 warnings.push(Diagnostic::warning(
                     "citation-outside-dates",
